@@ -1,0 +1,37 @@
+import type { S3DestinationSpec } from './generated/config-types.js';
+
+/** The user's config as the spec describes it (generated from spec/spec.json). */
+export type RawConfig = S3DestinationSpec;
+
+export type TextCompression = 'none' | 'gzip';
+export type Flattening = 'none' | 'root';
+
+export type FormatConfig =
+  | { kind: 'jsonl'; flattening: Flattening; compression: TextCompression }
+  | { kind: 'csv'; flattening: Flattening; compression: TextCompression }
+  | { kind: 'avro'; codec: Record<string, unknown> }
+  | { kind: 'parquet'; options: Record<string, unknown> };
+
+export type Credentials =
+  | { kind: 'static'; accessKeyId: string; secretAccessKey: string }
+  | { kind: 'role'; roleArn: string }
+  | { kind: 'default-chain' };
+
+/** The config after validation and defaults: what the rest of the connector reads. */
+export interface ConnectorConfig {
+  bucket: string;
+  /** Without leading or trailing slashes; may be empty. */
+  bucketPath: string;
+  /** Empty when the user left it blank. */
+  region: string;
+  /** Undefined for AWS. A `file:` URL selects the local-directory store. */
+  endpoint?: string;
+  credentials: Credentials;
+  pathFormat: string;
+  /** Undefined when the user gave none: `{part_number}{format_extension}` is used. */
+  fileNamePattern?: string;
+  format: FormatConfig;
+}
+
+export const DEFAULT_PATH_FORMAT = '${NAMESPACE}/${STREAM_NAME}/${YEAR}_${MONTH}_${DAY}_${EPOCH}_';
+export const DEFAULT_FILE_NAME_PATTERN = '{part_number}{format_extension}';

@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv, type ErrorObject } from 'ajv';
+import { ConfigError, errorMessage } from '../errors.js';
+import { loadSpec } from './spec.js';
+import {
+  DEFAULT_PATH_FORMAT,
+  type ConnectorConfig,
+  type Credentials,
+  type FormatConfig,
+  type RawConfig,
+  type TextCompression,
+} from './connector-config.js';
+import { validateTemplates } from '../naming/object-keys.js';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+ajv.addKeyword('airbyte_secret');
+ajv.addKeyword('always_show');
+ajv.addKeyword('order');
+let validator: ReturnType<typeof ajv.compile> | undefined;
+
+export async function readJsonFile(path: string, what: 'config' | 'catalog'): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Cannot read the ${what} file ${path}: ${errorMessage(err)}. Pass an existing, readable file with --${what}.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`The ${what} file ${path} is not valid JSON (${errorMessage(err)}). Fix the file's syntax.`);
+  }
+}
+
+export async function loadConfig(path: string): Promise<ConnectorConfig> {
+  return parseConfig(await readJsonFile(path, 'config'));
+}
+
+/** Validates a config against spec/spec.json and resolves Airbyte's defaults. */
+export function parseConfig(raw: unknown): ConnectorConfig {
+  validator ??= ajv.compile(loadSpec().connectionSpecification);
+  if (!validator(raw)) throw new ConfigError(describeSchemaErrors(raw, validator.errors ?? []));
+  const config = raw as RawConfig;
+  const resolved: ConnectorConfig = {
+    bucket: config.s3_bucket_name.trim(),
+    bucketPath: config.s3_bucket_path.trim().replace(/^\/+|\/+$/g, ''),
+    region: config.s3_bucket_region ?? '',
+    credentials: resolveCredentials(config),
+    pathFormat: nonBlank(config.s3_path_format) ?? DEFAULT_PATH_FORMAT,
+    format: resolveFormat(config.format),
+  };
+  const endpoint = nonBlank(config.s3_endpoint);
+  if (endpoint !== undefined) resolved.endpoint = endpoint;
+  const pattern = nonBlank(config.file_name_pattern);
+  if (pattern !== undefined) resolved.fileNamePattern = pattern;
+  if (!resolved.bucket) throw new ConfigError('s3_bucket_name is empty. Set it to the name of an existing bucket.');
+  validateTemplates(resolved);
+  return resolved;
+}
+
+function nonBlank(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function resolveCredentials(config: RawConfig): Credentials {
+  const keyId = nonBlank(config.access_key_id);
+  const secret = nonBlank(config.secret_access_key);
+  if (keyId && secret) return { kind: 'static', accessKeyId: keyId, secretAccessKey: secret };
+  if (keyId || secret) {
+    throw new ConfigError(
+      `Only one of access_key_id and secret_access_key is set. Set both, or neither to use ${config.role_arn ? 'role_arn' : 'the AWS default credential chain'}.`,
+    );
+  }
+  const role = nonBlank(config.role_arn);
+  if (role) return { kind: 'role', roleArn: role };
+  return { kind: 'default-chain' };
+}
+
+function resolveFormat(format: RawConfig['format']): FormatConfig {
+  switch (format.format_type) {
+    case 'JSONL':
+    case 'CSV': {
+      const flattening = format.flattening === 'Root level flattening' ? 'root' : 'none';
+      // Airbyte writes GZIP when the compression block is absent.
+      const compression: TextCompression = format.compression?.compression_type === 'No Compression' ? 'none' : 'gzip';
+      return { kind: format.format_type === 'JSONL' ? 'jsonl' : 'csv', flattening, compression };
+    }
+    case 'Avro':
+      return { kind: 'avro', codec: { ...format.compression_codec } };
+    case 'Parquet':
+      return { kind: 'parquet', options: { ...format } };
+  }
+}
+
+/** Turns ajv's errors into one sentence a user can act on. */
+function describeSchemaErrors(raw: unknown, errors: ErrorObject[]): string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return 'The config must be a JSON object with at least s3_bucket_name, s3_bucket_path, s3_bucket_region and format.';
+  }
+  const problems = new Set<string>();
+  const formatType = (raw as { format?: { format_type?: unknown } }).format?.format_type;
+  for (const e of errors) {
+    const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : 'config';
+    if (e.keyword === 'required') {
+      problems.add(`${where === 'config' ? '' : where + '.'}${String(e.params.missingProperty)} is required`);
+    } else if (e.keyword === 'enum') {
+      problems.add(`${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+    } else if (e.keyword === 'type') {
+      problems.add(`${where} must be of type ${String(e.params.type)}`);
+    } else if (e.keyword === 'oneOf' || e.keyword === 'if') {
+      // Reported through the branch errors above; only the format block needs its own hint.
+      if (where === 'format' && !['JSONL', 'CSV', 'Avro', 'Parquet'].includes(String(formatType))) {
+        problems.add('format.format_type must be one of "JSONL", "CSV", "Avro", "Parquet"');
+      }
+    } else {
+      problems.add(`${where} ${e.message ?? 'is invalid'}`);
+    }
+  }
+  // oneOf reports the errors of every branch; keep the ones that concern the chosen format.
+  const relevant = [...problems].filter((p) => !/format\.format_type must be one of "(CSV|JSONL|Avro|Parquet)"$/.test(p));
+  const list = relevant.length > 0 ? relevant : [...problems];
+  return `The config is invalid: ${list.join('; ')}. Fix these fields (see the output of \`spec\`).`;
+}

@@ -1,0 +1,99 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Flattening } from '../config/connector-config.js';
+import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
+import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
+import { CHUNK_BYTES, type FormatWriter, type FormatWriterFactory } from './format-writer.js';
+
+/**
+ * RFC 4180 CSV (csv-stringify), with a header row in every file so each file loads on its own.
+ * Cells: null and absent values are empty; an empty string is `""`, so loaders can tell the two
+ * apart; booleans are true/false; objects and arrays are JSON text.
+ * - no flattening: _airbyte_ab_id,_airbyte_emitted_at,_airbyte_data
+ * - root level: _airbyte_ab_id,_airbyte_emitted_at,<declared fields, sorted>,_airbyte_additional_properties
+ */
+export class CsvWriterFactory implements FormatWriterFactory {
+  readonly extension = '.csv';
+  readonly columns: string[];
+  private readonly declared: string[];
+
+  constructor(private readonly flattening: Flattening, jsonSchema: unknown) {
+    this.declared = flattening === 'root' ? rootLevelColumns(jsonSchema) : [];
+    this.columns =
+      flattening === 'root' ? [AB_ID, EMITTED_AT, ...this.declared, ADDITIONAL_PROPERTIES] : [AB_ID, EMITTED_AT, DATA];
+  }
+
+  create(): FormatWriter {
+    return new CsvWriter(this.flattening, this.columns, this.declared);
+  }
+}
+
+// csv-stringify quotes a field when this matches: only the empty string, not null.
+const STRINGIFY_OPTIONS = { quoted_match: /^$/ } as const;
+const ROWS_PER_BATCH = 512;
+
+class CsvWriter implements FormatWriter {
+  private batch: (string | null)[][] = [];
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private readonly declaredSet: ReadonlySet<string>;
+
+  constructor(
+    private readonly flattening: Flattening,
+    columns: string[],
+    private readonly declared: string[],
+  ) {
+    this.declaredSet = new Set(declared);
+    const header = stringify([columns], STRINGIFY_OPTIONS);
+    this.pending.push(header);
+    this.pendingChars = header.length;
+  }
+
+  write(row: OutputRow): Buffer | undefined {
+    let cells: (string | null)[];
+    if (this.flattening === 'none') {
+      cells = [row.abId, String(row.emittedAt), JSON.stringify(row.data)];
+    } else {
+      const { values, additional } = splitDeclared(row.data, this.declared, this.declaredSet);
+      cells = [row.abId, String(row.emittedAt), ...values.map(csvCell), additional ? JSON.stringify(additional) : null];
+    }
+    this.batch.push(cells);
+    if (this.batch.length >= ROWS_PER_BATCH) this.flushBatch();
+    return this.pendingChars >= CHUNK_BYTES ? this.take() : undefined;
+  }
+
+  finish(): Buffer {
+    return this.take();
+  }
+
+  private flushBatch(): void {
+    if (this.batch.length === 0) return;
+    const text = stringify(this.batch, STRINGIFY_OPTIONS);
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    this.batch = [];
+  }
+
+  private take(): Buffer {
+    this.flushBatch();
+    const out = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingChars = 0;
+    return out;
+  }
+}
+
+export function csvCell(value: unknown): string | null {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return null;
+    default:
+      return value === null ? null : JSON.stringify(value);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Splits a byte stream into lines without a per-line copy of the whole buffer and without a line
+ * length limit of its own: `maxLineBytes` is the only cap, so an oversized record is refused with
+ * a clear error instead of exhausting memory.
+ */
+export class LineTooLongError extends Error {
+  constructor(readonly lineNumber: number, readonly limit: number) {
+    super(`line ${lineNumber} is longer than ${limit} bytes`);
+  }
+}
+
+export async function* readLines(
+  input: AsyncIterable<Buffer | string>,
+  maxLineBytes: number,
+): AsyncGenerator<string> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let lineNumber = 0;
+  for await (const raw of input) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    let start = 0;
+    let nl = chunk.indexOf(10, start);
+    while (nl !== -1) {
+      lineNumber++;
+      let line: Buffer = chunk.subarray(start, nl);
+      if (pendingBytes > 0) {
+        if (pendingBytes + line.length > maxLineBytes) throw new LineTooLongError(lineNumber, maxLineBytes);
+        pending.push(line);
+        line = Buffer.concat(pending, pendingBytes + line.length);
+        pending = [];
+        pendingBytes = 0;
+      } else if (line.length > maxLineBytes) {
+        throw new LineTooLongError(lineNumber, maxLineBytes);
+      }
+      yield trimCarriageReturn(line.toString('utf8'));
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      pendingBytes += rest.length;
+      if (pendingBytes > maxLineBytes) throw new LineTooLongError(lineNumber + 1, maxLineBytes);
+      pending.push(rest);
+    }
+  }
+  if (pendingBytes > 0) yield trimCarriageReturn(Buffer.concat(pending, pendingBytes).toString('utf8'));
+}
+
+function trimCarriageReturn(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}

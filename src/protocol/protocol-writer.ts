@@ -1,0 +1,55 @@
+import type { AirbyteMessage, AirbyteStateMessage, LogLevel } from './messages.js';
+import { ConnectorError, errorMessage } from '../errors.js';
+
+/**
+ * The only code that writes to stdout. Every line is one Airbyte protocol message, so an
+ * orchestrator can parse the stream without guessing; human-readable text goes out as LOG.
+ */
+export class ProtocolWriter {
+  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+
+  emit(message: AirbyteMessage): void {
+    this.out.write(JSON.stringify(message) + '\n');
+  }
+
+  log(level: LogLevel, message: string): void {
+    this.emit({ type: 'LOG', log: { level, message } });
+  }
+
+  info(message: string): void {
+    this.log('INFO', message);
+  }
+
+  warn(message: string): void {
+    this.log('WARN', message);
+  }
+
+  state(state: AirbyteStateMessage): void {
+    this.emit({ type: 'STATE', state });
+  }
+
+  /** Reports a failure as an ERROR TRACE, the message Airbyte surfaces to the user. */
+  traceError(err: unknown): void {
+    const known = err instanceof ConnectorError;
+    const message = known ? err.message : `Unexpected error: ${errorMessage(err)}`;
+    const cause = known && err.cause !== undefined ? errorMessage(err.cause) : undefined;
+    this.emit({
+      type: 'TRACE',
+      trace: {
+        type: 'ERROR',
+        emitted_at: Date.now(),
+        error: {
+          message,
+          internal_message: cause ?? (err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+          stack_trace: err instanceof Error ? (err.stack ?? '') : '',
+          failure_type: known ? err.failureType : 'system_error',
+        },
+      },
+    });
+  }
+
+  /** Resolves once everything written so far has been handed to the OS. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => this.out.write('', () => resolve()));
+  }
+}

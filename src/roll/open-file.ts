@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import type { Transform } from 'node:stream';
+import type { FormatWriter } from '../format/format-writer.js';
+import type { OutputRow } from '../transform/output-row.js';
+import { ObjectUploader } from './object-uploader.js';
+
+/**
+ * One file being written: format writer -> compressor -> uploader. Rows go in synchronously; a
+ * promise is returned only when the compressor asks the caller to wait (backpressure), so the hot
+ * path allocates no promise per row.
+ */
+export class OpenFile {
+  rows = 0;
+  /** Uncompressed bytes produced by the format writer. */
+  rawBytes = 0;
+  /** Sequence number of the first row, for the checkpoint tracker. */
+  readonly firstSeq: number;
+  private readonly piped: Promise<void>;
+
+  constructor(
+    readonly key: string,
+    private readonly writer: FormatWriter,
+    private readonly compressor: Transform,
+    private readonly uploader: ObjectUploader,
+    firstSeq: number,
+  ) {
+    this.firstSeq = firstSeq;
+    this.piped = pipeline(compressor, uploader);
+    // Failures surface through write()/close(); this keeps an early one from being unhandled.
+    this.piped.catch(() => undefined);
+  }
+
+  /** Compressed bytes so far: what the roll threshold is compared with. */
+  get compressedBytes(): number {
+    return this.uploader.bytesReceived;
+  }
+
+  write(row: OutputRow): Promise<void> | undefined {
+    this.rows++;
+    const chunk = this.writer.write(row);
+    return chunk ? this.push(chunk) : undefined;
+  }
+
+  private push(chunk: Buffer): Promise<void> | undefined {
+    this.rawBytes += chunk.length;
+    if (this.compressor.write(chunk)) return undefined;
+    return Promise.race([once(this.compressor, 'drain').then(() => undefined), this.piped]);
+  }
+
+  /** Ends the file and uploads its last part; the object is still invisible until commit(). */
+  async finish(): Promise<void> {
+    const tail = this.writer.finish();
+    this.rawBytes += tail.length;
+    this.compressor.end(tail);
+    await this.piped;
+  }
+
+  commit(): Promise<void> {
+    return this.uploader.commit();
+  }
+
+  abort(): Promise<void> {
+    this.compressor.destroy();
+    return this.uploader.abort();
+  }
+}

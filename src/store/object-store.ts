@@ -1,0 +1,39 @@
+/**
+ * The object-store seam: upload, list, delete. It knows nothing of rows, formats or streams, so a
+ * second backend (a local directory, another cloud) only has to implement this file's interfaces.
+ */
+
+export interface StoredObject {
+  key: string;
+  size: number;
+}
+
+export type ObjectMetadata = Record<string, string>;
+
+export interface MultipartUpload {
+  readonly key: string;
+  /** Part numbers start at 1. Every part but the last must be at least MIN_PART_BYTES. */
+  uploadPart(partNumber: number, body: Buffer): Promise<void>;
+  /** Makes the object visible with the parts uploaded so far, in part-number order. */
+  complete(): Promise<void>;
+  /** Discards the parts; the object never becomes visible. Safe to call more than once. */
+  abort(): Promise<void>;
+}
+
+export interface ObjectStore {
+  /** Where objects go, for logs: e.g. "s3://bucket" or "file:///tmp/out". */
+  readonly location: string;
+  putObject(key: string, body: Buffer, metadata: ObjectMetadata): Promise<void>;
+  startMultipartUpload(key: string, metadata: ObjectMetadata): Promise<MultipartUpload>;
+  /** Every object whose key starts with prefix, in key order. */
+  list(prefix: string): AsyncIterable<StoredObject>;
+  /** The user metadata of an object, or undefined if it does not exist. */
+  headMetadata(key: string): Promise<ObjectMetadata | undefined>;
+  getObject(key: string): Promise<Buffer>;
+  deleteObjects(keys: string[]): Promise<void>;
+  /** Releases sockets and handles. */
+  close(): void;
+}
+
+/** S3's smallest allowed part, except for the last one. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;

@@ -1,0 +1,43 @@
+import { ConfigError } from '../errors.js';
+import { MIN_PART_BYTES } from '../store/object-store.js';
+
+/**
+ * Operational knobs that are not part of the user-facing spec. Each can be overridden through an
+ * environment variable, which tests use to force rolling with small files.
+ */
+export interface Tuning {
+  /** A file is completed and a new one opened once its compressed size reaches this. */
+  rollBytes: number;
+  /** Multipart part size. */
+  partBytes: number;
+  /** Part uploads in flight across all files. */
+  uploadConcurrency: number;
+  /** Held states older than this force every open file to complete at the next STATE. */
+  flushIntervalMs: number;
+  /** How often a long write logs its progress. */
+  progressIntervalMs: number;
+  /** Longest accepted input line (one message). */
+  maxLineBytes: number;
+}
+
+const MB = 1024 * 1024;
+
+export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
+  const num = (name: string, fallback: number, min: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) {
+      throw new ConfigError(`Environment variable ${name}=${raw} is invalid: use a number >= ${min}.`);
+    }
+    return value;
+  };
+  return {
+    rollBytes: num('DESTINATION_S3_ROLL_BYTES', 200 * MB, 1),
+    partBytes: num('DESTINATION_S3_PART_BYTES', 8 * MB, MIN_PART_BYTES),
+    uploadConcurrency: num('DESTINATION_S3_UPLOAD_CONCURRENCY', 4, 1),
+    flushIntervalMs: num('DESTINATION_S3_FLUSH_INTERVAL_SECONDS', 15 * 60, 0) * 1000,
+    progressIntervalMs: num('DESTINATION_S3_PROGRESS_INTERVAL_SECONDS', 5, 0.1) * 1000,
+    maxLineBytes: num('DESTINATION_S3_MAX_LINE_BYTES', 64 * MB + 64 * 1024, 1024),
+  };
+}

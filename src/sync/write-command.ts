@@ -1,0 +1,264 @@
+import { loadCatalog, streamKey, type CatalogStream } from '../catalog/configured-catalog.js';
+import type { ConnectorConfig } from '../config/connector-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { CheckpointTracker } from '../checkpoint/checkpoint-tracker.js';
+import { StateStats } from '../checkpoint/state-stats.js';
+import { ConfigError, SystemError, errorMessage } from '../errors.js';
+import { compressorFor } from '../format/compression.js';
+import { CsvWriterFactory } from '../format/csv-writer.js';
+import type { FormatWriterFactory } from '../format/format-writer.js';
+import { JsonlWriterFactory } from '../format/jsonl-writer.js';
+import { LineTooLongError, readLines } from '../protocol/line-reader.js';
+import { describeStream, type AirbyteRecordMessage, type AirbyteStateMessage } from '../protocol/messages.js';
+import type { ProtocolWriter } from '../protocol/protocol-writer.js';
+import type { OpenFile } from '../roll/open-file.js';
+import { StreamFiles } from '../roll/stream-files.js';
+import { createObjectStore } from '../store/create-store.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { Semaphore } from '../store/semaphore.js';
+import { toOutputRow } from '../transform/output-row.js';
+import { describeStoreError } from '../store/store-errors.js';
+import { Progress } from './progress.js';
+import { truncateStream, truncates } from './truncate-stream.js';
+import { readTuning, type Tuning } from './tuning.js';
+
+interface StreamSlot {
+  stream: CatalogStream;
+  label: string;
+  files: StreamFiles | undefined;
+}
+
+export interface WriteOptions {
+  configPath: string;
+  catalogPath: string;
+  input: AsyncIterable<Buffer | string>;
+  out: ProtocolWriter;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * `write`: protocol reader -> stream router -> record transform -> format writer -> compressor ->
+ * file roller -> object store, with the checkpoint tracker echoing states once their records
+ * are in completed objects.
+ */
+export async function runWrite(options: WriteOptions): Promise<void> {
+  const env = options.env ?? process.env;
+  const tuning = readTuning(env);
+  const config = await loadConfig(options.configPath);
+  const catalog = await loadCatalog(options.catalogPath);
+  refuseUnsupportedFormat(config);
+  const store = createObjectStore(config);
+  try {
+    await new WriteSession(config, catalog, store, options.out, tuning, env).run(options.input);
+  } finally {
+    store.close();
+  }
+}
+
+function refuseUnsupportedFormat(config: ConnectorConfig): void {
+  if (config.format.kind === 'avro' || config.format.kind === 'parquet') {
+    throw new ConfigError(
+      `The ${config.format.kind === 'avro' ? 'Avro' : 'Parquet'} format is not available in this version of the connector. Choose JSONL or CSV.`,
+    );
+  }
+}
+
+class WriteSession {
+  private readonly streams = new Map<string, StreamSlot>();
+  private readonly byName = new Map<string, StreamSlot[]>();
+  private readonly tracker: CheckpointTracker<OpenFile>;
+  private readonly stats = new StateStats();
+  private readonly progress: Progress;
+  private readonly slots: Semaphore;
+  private readonly syncStart = new Date();
+  private failure: unknown;
+  private recordSeq = 0;
+
+  constructor(
+    private readonly config: ConnectorConfig,
+    catalog: CatalogStream[],
+    private readonly store: ObjectStore,
+    private readonly out: ProtocolWriter,
+    private readonly tuning: Tuning,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    for (const stream of catalog) {
+      const slot: StreamSlot = { stream, label: describeStream(stream.descriptor), files: undefined };
+      this.streams.set(streamKey(stream.descriptor.namespace, stream.descriptor.name), slot);
+      const same = this.byName.get(stream.descriptor.name) ?? [];
+      same.push(slot);
+      this.byName.set(stream.descriptor.name, same);
+    }
+    this.tracker = new CheckpointTracker<OpenFile>((state) => this.out.state(state));
+    this.progress = new Progress(this.streams);
+    this.slots = new Semaphore(tuning.uploadConcurrency);
+  }
+
+  async run(input: AsyncIterable<Buffer | string>): Promise<void> {
+    this.out.info(
+      `write: ${this.streams.size} stream(s) to ${this.store.location}/${this.config.bucketPath} as ${this.config.format.kind}` +
+        ` (files roll at ${(this.tuning.rollBytes / 1048576).toFixed(1)} MiB compressed)`,
+    );
+    const timer = setInterval(() => this.reportProgress('progress'), this.tuning.progressIntervalMs);
+    timer.unref();
+    try {
+      await this.consume(input);
+      await this.completeAllFiles();
+      await this.truncateOverwrittenStreams();
+      if (this.tracker.heldCount > 0) throw new Error(`${this.tracker.heldCount} state(s) still held after every file completed`);
+      this.reportProgress('summary');
+    } catch (err) {
+      await this.abortAll();
+      throw err;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private reportProgress(kind: 'progress' | 'summary'): void {
+    this.out.info(this.progress.line(kind, this.tracker.released, this.tracker.heldCount));
+  }
+
+  private async consume(input: AsyncIterable<Buffer | string>): Promise<void> {
+    let lineNumber = 0;
+    try {
+      for await (const line of readLines(this.countBytes(input), this.tuning.maxLineBytes)) {
+        lineNumber++;
+        if (this.failure) throw this.failure;
+        if (line.trim() === '') continue;
+        let message: { type?: unknown; record?: unknown; state?: unknown };
+        try {
+          message = JSON.parse(line) as typeof message;
+        } catch (err) {
+          throw new SystemError(
+            `Input line ${lineNumber} is not valid JSON (${errorMessage(err)}): ${line.slice(0, 120)}. Every input line must be one Airbyte message.`,
+          );
+        }
+        if (message.type === 'RECORD') {
+          const wait = this.onRecord(message.record as AirbyteRecordMessage, lineNumber);
+          if (wait) await wait;
+        } else if (message.type === 'STATE') {
+          await this.onState(message.state as AirbyteStateMessage, lineNumber);
+        }
+        // Other messages (TRACE stream status, LOG...) carry nothing to store.
+      }
+    } catch (err) {
+      if (err instanceof LineTooLongError) {
+        throw new SystemError(
+          `Input line ${err.lineNumber} is larger than ${(err.limit / 1048576).toFixed(0)} MiB; records that large are refused. Reduce the record's size at the source.`,
+        );
+      }
+      throw err;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private async *countBytes(input: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
+    for await (const chunk of input) {
+      this.progress.bytesIn += chunk.length;
+      yield chunk;
+    }
+  }
+
+  private slotFor(record: AirbyteRecordMessage, lineNumber: number): StreamSlot {
+    if (!record || typeof record.stream !== 'string') {
+      throw new SystemError(`Input line ${lineNumber} is a RECORD without a "stream" name. Every record must name its stream.`);
+    }
+    const exact = this.streams.get(streamKey(record.namespace || undefined, record.stream));
+    if (exact) return exact;
+    // A record without a namespace may still name a namespaced stream, if only one has that name.
+    const byName = this.byName.get(record.stream);
+    if (!record.namespace && byName?.length === 1) return byName[0]!;
+    const label = describeStream({ name: record.stream, namespace: record.namespace ?? null });
+    throw new SystemError(
+      `Input line ${lineNumber} is a RECORD for stream ${label}, which is not in the configured catalog. Add the stream to the catalog or stop the source from emitting it.`,
+    );
+  }
+
+  private onRecord(record: AirbyteRecordMessage, lineNumber: number): Promise<void> | undefined {
+    const slot = this.slotFor(record, lineNumber);
+    if (typeof record.data !== 'object' || record.data === null || Array.isArray(record.data)) {
+      throw new SystemError(`Input line ${lineNumber}: the RECORD of stream ${slot.label} has no "data" object.`);
+    }
+    if (typeof record.emitted_at !== 'number') {
+      throw new SystemError(`Input line ${lineNumber}: the RECORD of stream ${slot.label} has no numeric "emitted_at".`);
+    }
+    this.stats.recordSeen(streamKey(slot.stream.descriptor.namespace, slot.stream.descriptor.name));
+    this.progress.records++;
+    const seq = this.recordSeq++;
+    if (!slot.files) return this.startStream(slot).then(() => slot.files!.write(toOutputRow(record), seq));
+    return slot.files.write(toOutputRow(record), seq);
+  }
+
+  private async startStream(slot: StreamSlot): Promise<void> {
+    const files = new StreamFiles({
+      config: this.config,
+      store: this.store,
+      stream: slot.stream,
+      format: this.formatFor(slot.stream),
+      compressor: compressorFor(this.config.format.kind === 'jsonl' || this.config.format.kind === 'csv' ? this.config.format.compression : 'none'),
+      syncStart: this.syncStart,
+      syncId: String(slot.stream.syncId ?? this.env.WORKER_JOB_ID ?? ''),
+      rollBytes: this.tuning.rollBytes,
+      partBytes: this.tuning.partBytes,
+      slots: this.slots,
+      tracker: this.tracker,
+      onFailure: (err) => (this.failure ??= err),
+    });
+    try {
+      await files.prepare();
+    } catch (err) {
+      throw new SystemError(`Cannot list ${files.streamPath} for stream ${slot.label}: ${describeStoreError(err)}`, { cause: err });
+    }
+    slot.files = files;
+  }
+
+  private formatFor(stream: CatalogStream): FormatWriterFactory {
+    const format = this.config.format;
+    if (format.kind === 'jsonl') return new JsonlWriterFactory(format.flattening);
+    if (format.kind === 'csv') return new CsvWriterFactory(format.flattening, stream.jsonSchema);
+    throw new ConfigError(`The ${format.kind} format is not available in this version of the connector.`);
+  }
+
+  private async onState(state: AirbyteStateMessage, lineNumber: number): Promise<void> {
+    if (!state || typeof state !== 'object') {
+      throw new SystemError(`Input line ${lineNumber} is a STATE message without a "state" object.`);
+    }
+    const stamped = this.stats.stamp(state, streamKey);
+    this.tracker.addState(this.recordSeq, stamped);
+    // Bound how long a state can wait behind slowly filling files.
+    const oldest = this.tracker.oldestHeldAt;
+    if (oldest !== undefined && Date.now() - oldest >= this.tuning.flushIntervalMs) await this.completeAllFiles();
+  }
+
+  private async completeAllFiles(): Promise<void> {
+    for (const slot of this.streams.values()) slot.files?.roll();
+    for (const slot of this.streams.values()) await slot.files?.completeAll();
+    if (this.failure) throw this.wrapStoreFailure(this.failure);
+  }
+
+  private wrapStoreFailure(err: unknown): unknown {
+    if (err instanceof ConfigError || err instanceof SystemError) return err;
+    return new SystemError(`Uploading to ${this.store.location} failed: ${describeStoreError(err)}`, { cause: err });
+  }
+
+  private async truncateOverwrittenStreams(): Promise<void> {
+    for (const slot of this.streams.values()) {
+      if (!truncates(slot.stream)) continue;
+      const keep = new Set(slot.files?.completed.map((c) => c.key) ?? []);
+      try {
+        const deleted = await truncateStream(this.store, this.config, slot.stream, keep);
+        if (deleted.length > 0) this.out.info(`${slot.label}: removed ${deleted.length} earlier file(s) (${slot.stream.syncMode})`);
+      } catch (err) {
+        throw new SystemError(
+          `The new files of stream ${slot.label} are written, but removing its earlier files failed: ${describeStoreError(err)}`,
+          { cause: err },
+        );
+      }
+    }
+  }
+
+  private async abortAll(): Promise<void> {
+    await Promise.allSettled([...this.streams.values()].map((s) => s.files?.abortAll()));
+  }
+}
