@@ -12,7 +12,7 @@ import {
 } from './connector-config.js';
 import { validateTemplates } from '../naming/object-keys.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
 ajv.addKeyword('airbyte_secret');
 ajv.addKeyword('always_show');
 ajv.addKeyword('order');
@@ -38,7 +38,7 @@ export async function loadConfig(path: string): Promise<ConnectorConfig> {
 
 /** Validates a config against spec/spec.json and resolves Airbyte's defaults. */
 export function parseConfig(raw: unknown): ConnectorConfig {
-  validator ??= ajv.compile(loadSpec().connectionSpecification);
+  validator ??= ajv.compile(withDiscriminators(structuredClone(loadSpec().connectionSpecification)));
   if (!validator(raw)) throw new ConfigError(describeSchemaErrors(raw, validator.errors ?? []));
   const config = raw as RawConfig;
   const resolved: ConnectorConfig = {
@@ -92,32 +92,59 @@ function resolveFormat(format: RawConfig['format']): FormatConfig {
   }
 }
 
+/**
+ * Marks every oneOf whose branches are told apart by one required single-value property
+ * (format_type, compression_type, codec) as an ajv discriminator, so a bad field is reported
+ * against the branch the user chose instead of against every branch. Only the compiled copy
+ * changes; the published spec stays plain JSON Schema.
+ */
+function withDiscriminators(node: unknown): Record<string, unknown> {
+  if (Array.isArray(node)) node.forEach(withDiscriminators);
+  else if (node && typeof node === 'object') {
+    const n = node as Record<string, unknown>;
+    if (Array.isArray(n.oneOf)) {
+      const tags = n.oneOf.map((b: { properties?: Record<string, { enum?: unknown[] }>; required?: string[] }) =>
+        Object.entries(b.properties ?? {}).find(([k, v]) => v.enum?.length === 1 && b.required?.includes(k))?.[0],
+      );
+      if (tags.every((t) => t !== undefined && t === tags[0])) n.discriminator = { propertyName: tags[0] };
+    }
+    Object.values(n).forEach(withDiscriminators);
+  }
+  return node as Record<string, unknown>;
+}
+
 /** Turns ajv's errors into one sentence a user can act on. */
 function describeSchemaErrors(raw: unknown, errors: ErrorObject[]): string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return 'The config must be a JSON object with at least s3_bucket_name, s3_bucket_path, s3_bucket_region and format.';
   }
   const problems = new Set<string>();
-  const formatType = (raw as { format?: { format_type?: unknown } }).format?.format_type;
   for (const e of errors) {
-    const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : 'config';
+    const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '';
+    const field = (name: string) => (where ? `${where}.${name}` : name);
     if (e.keyword === 'required') {
-      problems.add(`${where === 'config' ? '' : where + '.'}${String(e.params.missingProperty)} is required`);
+      problems.add(`${field(String(e.params.missingProperty))} is required`);
+    } else if (e.keyword === 'discriminator') {
+      const tag = String(e.params.tag);
+      const allowed = discriminatorValues(e.parentSchema);
+      problems.add(
+        e.params.error === 'tag'
+          ? `${field(tag)} is required`
+          : `${field(tag)} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
+      );
     } else if (e.keyword === 'enum') {
       problems.add(`${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
     } else if (e.keyword === 'type') {
-      problems.add(`${where} must be of type ${String(e.params.type)}`);
-    } else if (e.keyword === 'oneOf' || e.keyword === 'if') {
-      // Reported through the branch errors above; only the format block needs its own hint.
-      if (where === 'format' && !['JSONL', 'CSV', 'Avro', 'Parquet'].includes(String(formatType))) {
-        problems.add('format.format_type must be one of "JSONL", "CSV", "Avro", "Parquet"');
-      }
-    } else {
-      problems.add(`${where} ${e.message ?? 'is invalid'}`);
+      problems.add(`${where || 'the config'} must be of type ${String(e.params.type)}`);
+    } else if (e.keyword !== 'oneOf') {
+      problems.add(`${where || 'the config'} ${e.message ?? 'is invalid'}`);
     }
   }
-  // oneOf reports the errors of every branch; keep the ones that concern the chosen format.
-  const relevant = [...problems].filter((p) => !/format\.format_type must be one of "(CSV|JSONL|Avro|Parquet)"$/.test(p));
-  const list = relevant.length > 0 ? relevant : [...problems];
-  return `The config is invalid: ${list.join('; ')}. Fix these fields (see the output of \`spec\`).`;
+  return `The config is invalid: ${[...problems].join('; ')}. Fix ${problems.size === 1 ? 'this field' : 'these fields'} (the output of \`spec\` describes each).`;
+}
+
+function discriminatorValues(schema: unknown): unknown[] {
+  const s = schema as { discriminator?: { propertyName: string }; oneOf?: { properties?: Record<string, { enum?: unknown[] }> }[] };
+  const tag = s?.discriminator?.propertyName;
+  return tag ? (s.oneOf ?? []).flatMap((b) => b.properties?.[tag]?.enum ?? []) : [];
 }

@@ -68,9 +68,12 @@ function pathValues(input: StreamPathInput): Record<PathPlaceholder, string> {
   };
 }
 
-/** Joins parts with `/`, collapses repeated slashes and drops a leading slash. */
-function joinKey(...parts: string[]): string {
-  return parts.filter((p) => p !== '').join('/').replace(/\/{2,}/g, '/').replace(/^\//, '');
+/**
+ * The bucket path is always a folder; the rendered template follows it as-is (so a template
+ * without a trailing slash makes a file-name prefix). Repeated slashes collapse, a leading one goes.
+ */
+function underBucketPath(bucketPath: string, rendered: string): string {
+  return ((bucketPath ? bucketPath + '/' : '') + rendered).replace(/\/{2,}/g, '/').replace(/^\//, '');
 }
 
 /**
@@ -80,9 +83,7 @@ function joinKey(...parts: string[]): string {
 export function renderStreamPath(input: StreamPathInput): string {
   const values = pathValues(input);
   const rendered = input.pathFormat.replace(PATH_VARIABLE, (_m, name: string) => values[name as PathPlaceholder] ?? '');
-  const path = joinKey(input.bucketPath, rendered);
-  // A template ending in "/" keeps it, so files go inside the folder.
-  return rendered.endsWith('/') && !path.endsWith('/') && path !== '' ? path + '/' : path;
+  return underBucketPath(input.bucketPath, rendered);
 }
 
 /** Formats a time with the Java SimpleDateFormat letters Airbyte's {date:...} accepts. */
@@ -237,7 +238,7 @@ export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uui
     STREAM_NAME: sanitizeName(input.streamName),
   } as Record<string, string>;
   const renderedPath = input.pathFormat.replace(PATH_VARIABLE, (_m, name: string) => stable[name] ?? marker(name));
-  const path = joinKey(input.bucketPath, renderedPath) + (renderedPath.endsWith('/') ? '/' : '');
+  const path = underBucketPath(input.bucketPath, renderedPath);
   const fileTemplate = normalizePattern(input.fileNamePattern).replace(FILE_VARIABLE, (_m, name: string) =>
     name === 'part_number' ? marker('PART') : name === 'format_extension' ? marker('EXT') : marker('ANY'),
   );
