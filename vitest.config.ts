@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The integration suites share one S3 server and a 2-core machine: files run one after another.
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -17,8 +19,6 @@ export default defineConfig({
           globalSetup: ['integration_tests/support/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          // The suites share one S3 server and a 2-core machine; files run one after another.
-          fileParallelism: false,
         },
       },
     ],
