@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+export interface S3TestEnv {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    s3: S3TestEnv;
+  }
+}
+
+const SCRIPT = fileURLToPath(new URL('../../scripts/s3/ceph-rgw.sh', import.meta.url));
+const DIR = join(process.env.TMPDIR ?? tmpdir(), 'destination-s3-test-rgw');
+const PORT = process.env.S3_TEST_PORT ?? '7490';
+
+/**
+ * Gives the integration tests a real S3 on 127.0.0.1. With S3_ENDPOINT (and S3_ACCESS_KEY,
+ * S3_SECRET_KEY) set, that store is used; otherwise a throwaway Ceph RGW is started (the first
+ * start apt-get installs it, which needs root) and stopped after the run.
+ */
+export default function setup(project: TestProject): () => void {
+  let started = false;
+  let env: S3TestEnv;
+  if (process.env.S3_ENDPOINT) {
+    env = {
+      endpoint: process.env.S3_ENDPOINT,
+      accessKeyId: process.env.S3_ACCESS_KEY ?? 'S3RVER',
+      secretAccessKey: process.env.S3_SECRET_KEY ?? 'S3RVER',
+      region: process.env.S3_REGION ?? 'us-east-1',
+    };
+  } else {
+    const out = execFileSync('bash', [SCRIPT, 'start', DIR, PORT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const vars = Object.fromEntries(out.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+    env = {
+      endpoint: vars.S3_ENDPOINT!,
+      accessKeyId: vars.S3_ACCESS_KEY!,
+      secretAccessKey: vars.S3_SECRET_KEY!,
+      region: vars.S3_REGION ?? 'us-east-1',
+    };
+    started = true;
+  }
+  project.provide('s3', env);
+  return () => {
+    if (started) execFileSync('bash', [SCRIPT, 'stop', DIR], { stdio: 'inherit' });
+  };
+}
