@@ -154,7 +154,7 @@ describe('write', () => {
     }
     const keys = await listKeys(bucket);
     expect(keys).toEqual(['out/users/0.jsonl.gz', 'out/users/1.jsonl.gz', 'out/users/2.jsonl.gz']);
-    expect((await readBack(bucket, 'out/users/2.jsonl.gz', 'jsonl'))[0]._airbyte_data).toEqual({ batch: 2 });
+    expect((await readBack(bucket, "out/users/2.jsonl.gz", "jsonl"))[0]!._airbyte_data).toEqual({ batch: 2 });
   });
 
   it('adds a counter instead of overwriting when the file name pattern has no part number', async () => {
