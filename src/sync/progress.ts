@@ -1,6 +1,17 @@
 import type { StreamFiles } from '../roll/stream-files.js';
 
-const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+/** 512 B, 12.3 kB, 45.6 MB, 7.89 GB: readable at every scale of a sync. */
+export function humanBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
 
 /** Formats the periodic progress LOG and the final summary of a write. */
 export class Progress {
@@ -20,11 +31,11 @@ export class Progress {
       const done = f.completed.reduce((sum, c) => sum + c.bytes, 0);
       files += f.completed.length;
       written += done + f.openBytes;
-      perStream.push(`${label}: ${f.rows} records, ${f.completed.length} files, ${mb(done + f.openBytes)} MB`);
+      perStream.push(`${label}: ${f.rows} records, ${f.completed.length} files, ${humanBytes(done + f.openBytes)}`);
     }
     return (
-      `${kind}: ${this.records} records, ${mb(this.bytesIn)} MB in (${mb(this.bytesIn / seconds)} MB/s) over ${seconds.toFixed(1)} s; ` +
-      `${files} files completed, ${mb(written)} MB written; states echoed ${statesEchoed}, held ${statesHeld}` +
+      `${kind}: ${this.records} records, ${humanBytes(this.bytesIn)} in (${humanBytes(Math.round(this.bytesIn / seconds))}/s) over ${seconds.toFixed(1)} s; ` +
+      `${files} files completed, ${humanBytes(written)} written; states echoed ${statesEchoed}, held ${statesHeld}` +
       (perStream.length > 0 ? ` | ${perStream.join('; ')}` : '')
     );
   }
