@@ -11,8 +11,10 @@ import type { AirbyteStateMessage } from '../protocol/messages.js';
  */
 export class CheckpointTracker<F = object> {
   private readonly unfinished = new Map<F, number>();
-  private readonly held: { position: number; state: AirbyteStateMessage; arrivedAt: number }[] = [];
+  private readonly held: { position: number; state: AirbyteStateMessage; arrivedAt: number; bytes: number }[] = [];
   released = 0;
+  /** Approximate size of the held states (their input lines): bounds the memory they take. */
+  heldBytes = 0;
 
   constructor(private readonly emit: (state: AirbyteStateMessage) => void) {}
 
@@ -25,9 +27,10 @@ export class CheckpointTracker<F = object> {
     this.release();
   }
 
-  /** A STATE arrived after `position` records. */
-  addState(position: number, state: AirbyteStateMessage, now = Date.now()): void {
-    this.held.push({ position, state, arrivedAt: now });
+  /** A STATE arrived after `position` records; `bytes` is its size, for the memory bound. */
+  addState(position: number, state: AirbyteStateMessage, bytes = 0, now = Date.now()): void {
+    this.held.push({ position, state, arrivedAt: now, bytes });
+    this.heldBytes += bytes;
     this.release();
   }
 
@@ -47,6 +50,7 @@ export class CheckpointTracker<F = object> {
     let n = 0;
     while (n < this.held.length && this.held[n]!.position <= firstUnfinished) {
       this.emit(this.held[n]!.state);
+      this.heldBytes -= this.held[n]!.bytes;
       n++;
     }
     if (n > 0) {

@@ -14,6 +14,11 @@ export interface Tuning {
   uploadConcurrency: number;
   /** Held states older than this force every open file to complete at the next STATE. */
   flushIntervalMs: number;
+  /**
+   * Held states larger than this in total force every open file to complete, so a source that
+   * emits a state per record cannot fill memory with states waiting for a 200 MiB file.
+   */
+  maxHeldStateBytes: number;
   /** How often a long write logs its progress. */
   progressIntervalMs: number;
   /** Longest accepted input line (one message). */
@@ -37,6 +42,7 @@ export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
     partBytes: num('DESTINATION_S3_PART_BYTES', 8 * MB, MIN_PART_BYTES),
     uploadConcurrency: num('DESTINATION_S3_UPLOAD_CONCURRENCY', 4, 1),
     flushIntervalMs: num('DESTINATION_S3_FLUSH_INTERVAL_SECONDS', 15 * 60, 0) * 1000,
+    maxHeldStateBytes: num('DESTINATION_S3_MAX_HELD_STATE_BYTES', 16 * MB, 1),
     progressIntervalMs: num('DESTINATION_S3_PROGRESS_INTERVAL_SECONDS', 5, 0.1) * 1000,
     maxLineBytes: num('DESTINATION_S3_MAX_LINE_BYTES', 64 * MB + 64 * 1024, 1024),
   };

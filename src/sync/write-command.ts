@@ -34,6 +34,8 @@ export interface WriteOptions {
   input: AsyncIterable<Buffer | string>;
   out: ProtocolWriter;
   env?: NodeJS.ProcessEnv;
+  /** Aborted when the sync is cancelled; its reason is the error reported. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function runWrite(options: WriteOptions): Promise<void> {
   refuseUnsupportedFormat(config);
   const store = createObjectStore(config);
   try {
-    await new WriteSession(config, catalog, store, options.out, tuning, env).run(options.input);
+    await new WriteSession(config, catalog, store, options.out, tuning, env, options.signal).run(options.input);
   } finally {
     store.close();
   }
@@ -81,6 +83,7 @@ class WriteSession {
     private readonly out: ProtocolWriter,
     private readonly tuning: Tuning,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly signal?: AbortSignal,
   ) {
     for (const stream of catalog) {
       const slot: StreamSlot = { stream, label: describeStream(stream.descriptor), files: undefined };
@@ -124,7 +127,7 @@ class WriteSession {
     try {
       for await (const line of readLines(this.countBytes(input), this.tuning.maxLineBytes)) {
         lineNumber++;
-        if (this.failure) throw this.failure;
+        this.throwIfStopped();
         if (line.trim() === '') continue;
         let message: { type?: unknown; record?: unknown; state?: unknown };
         try {
@@ -138,11 +141,12 @@ class WriteSession {
           const wait = this.onRecord(message.record as AirbyteRecordMessage, lineNumber);
           if (wait) await wait;
         } else if (message.type === 'STATE') {
-          await this.onState(message.state as AirbyteStateMessage, lineNumber);
+          await this.onState(message.state as AirbyteStateMessage, lineNumber, line.length);
         }
         // Other messages (TRACE stream status, LOG...) carry nothing to store.
       }
     } catch (err) {
+      if (this.signal?.aborted) throw this.signal.reason;
       if (err instanceof LineTooLongError) {
         throw new SystemError(
           `Input line ${err.lineNumber} is larger than ${(err.limit / 1048576).toFixed(0)} MiB; records that large are refused. Reduce the record's size at the source.`,
@@ -150,7 +154,12 @@ class WriteSession {
       }
       throw err;
     }
-    if (this.failure) throw this.failure;
+    this.throwIfStopped();
+  }
+
+  private throwIfStopped(): void {
+    if (this.signal?.aborted) throw this.signal.reason;
+    if (this.failure) throw this.wrapStoreFailure(this.failure);
   }
 
   private async *countBytes(input: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
@@ -220,15 +229,20 @@ class WriteSession {
     throw new ConfigError(`The ${format.kind} format is not available in this version of the connector.`);
   }
 
-  private async onState(state: AirbyteStateMessage, lineNumber: number): Promise<void> {
+  private async onState(state: AirbyteStateMessage, lineNumber: number, bytes: number): Promise<void> {
     if (!state || typeof state !== 'object') {
       throw new SystemError(`Input line ${lineNumber} is a STATE message without a "state" object.`);
     }
     const stamped = this.stats.stamp(state, streamKey);
-    this.tracker.addState(this.recordSeq, stamped);
-    // Bound how long a state can wait behind slowly filling files.
+    this.tracker.addState(this.recordSeq, stamped, bytes);
+    // Bound how long states wait behind slowly filling files, and how much memory they hold.
     const oldest = this.tracker.oldestHeldAt;
-    if (oldest !== undefined && Date.now() - oldest >= this.tuning.flushIntervalMs) await this.completeAllFiles();
+    if (
+      (oldest !== undefined && Date.now() - oldest >= this.tuning.flushIntervalMs) ||
+      this.tracker.heldBytes > this.tuning.maxHeldStateBytes
+    ) {
+      await this.completeAllFiles();
+    }
   }
 
   private async completeAllFiles(): Promise<void> {

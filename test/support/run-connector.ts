@@ -60,3 +60,53 @@ export const ofType = (run: ConnectorRun, type: string) => run.messages.filter((
 export function traceError(run: ConnectorRun): { message: string; failure_type: string } | undefined {
   return run.messages.find((m) => m.type === 'TRACE' && m.trace?.type === 'ERROR')?.trace.error;
 }
+
+/** A connector process driven line by line, for tests that react to what it prints mid-sync. */
+export class InteractiveConnector {
+  readonly messages: Record<string, any>[] = [];
+  private readonly child;
+  private buffered = '';
+  private waiters: (() => void)[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child.stdin.on('error', () => undefined);
+    this.child.stdout.on('data', (c: Buffer) => {
+      this.buffered += c.toString('utf8');
+      let nl: number;
+      while ((nl = this.buffered.indexOf('\n')) !== -1) {
+        this.messages.push(JSON.parse(this.buffered.slice(0, nl)));
+        this.buffered = this.buffered.slice(nl + 1);
+      }
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+  }
+
+  async send(lines: string[]): Promise<void> {
+    if (!this.child.stdin.write(lines.join('\n') + '\n')) await new Promise((r) => this.child.stdin.once('drain', r));
+  }
+
+  end(): void {
+    this.child.stdin.end();
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Resolves once a printed message satisfies the predicate; fails after `timeoutMs`. */
+  async waitFor(predicate: (m: Record<string, any>) => boolean, timeoutMs = 30_000): Promise<Record<string, any>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no such message within ${timeoutMs} ms; got ${JSON.stringify(this.messages).slice(0, 500)}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
+}
