@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Flattening } from '../config/connector-config.js';
 import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
 import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
-import { CHUNK_BYTES, type FormatWriter, type FormatWriterFactory } from './format-writer.js';
+import { CHUNK_BYTES, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
 /**
  * RFC 4180 CSV (csv-stringify), with a header row in every file so each file loads on its own.
@@ -22,7 +22,7 @@ export class CsvWriterFactory implements FormatWriterFactory {
       flattening === 'root' ? [AB_ID, EMITTED_AT, ...this.declared, ADDITIONAL_PROPERTIES] : [AB_ID, EMITTED_AT, DATA];
   }
 
-  create(): FormatWriter {
+  create(): SyncFormatWriter {
     return new CsvWriter(this.flattening, this.columns, this.declared);
   }
 }
@@ -31,7 +31,7 @@ export class CsvWriterFactory implements FormatWriterFactory {
 const STRINGIFY_OPTIONS = { quoted_match: /^$/ } as const;
 const ROWS_PER_BATCH = 512;
 
-class CsvWriter implements FormatWriter {
+class CsvWriter implements SyncFormatWriter {
   private batch: (string | null)[][] = [];
   private pending: string[] = [];
   private pendingChars = 0;

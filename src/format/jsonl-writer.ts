@@ -1,6 +1,6 @@
 import type { Flattening } from '../config/connector-config.js';
 import { AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
-import { TextChunker, type FormatWriter, type FormatWriterFactory } from './format-writer.js';
+import { TextChunker, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
 /**
  * JSON Lines, one object per row:
@@ -11,12 +11,12 @@ import { TextChunker, type FormatWriter, type FormatWriterFactory } from './form
 export class JsonlWriterFactory implements FormatWriterFactory {
   readonly extension = '.jsonl';
   constructor(private readonly flattening: Flattening) {}
-  create(): FormatWriter {
+  create(): SyncFormatWriter {
     return new JsonlWriter(this.flattening);
   }
 }
 
-class JsonlWriter implements FormatWriter {
+class JsonlWriter implements SyncFormatWriter {
   private readonly chunker = new TextChunker();
   constructor(private readonly flattening: Flattening) {}
 

@@ -39,7 +39,8 @@ export class OpenFile {
   write(row: OutputRow): Promise<void> | undefined {
     this.rows++;
     const chunk = this.writer.write(row);
-    return chunk ? this.push(chunk) : undefined;
+    if (chunk === undefined) return undefined;
+    return chunk instanceof Promise ? chunk.then((c) => this.push(c)) : this.push(chunk);
   }
 
   private push(chunk: Buffer): Promise<void> | undefined {
@@ -50,7 +51,7 @@ export class OpenFile {
 
   /** Ends the file and uploads its last part; the object is still invisible until commit(). */
   async finish(): Promise<void> {
-    const tail = this.writer.finish();
+    const tail = await this.writer.finish();
     this.rawBytes += tail.length;
     this.compressor.end(tail);
     await this.piped;

@@ -60,6 +60,10 @@ export class StreamFiles {
     });
   }
 
+  get format(): FormatWriterFactory {
+    return this.ctx.format;
+  }
+
   get extension(): string {
     return this.ctx.format.extension + this.ctx.compressor.extension;
   }

@@ -8,6 +8,8 @@ import { compressorFor } from '../format/compression.js';
 import { CsvWriterFactory } from '../format/csv-writer.js';
 import type { FormatWriterFactory } from '../format/format-writer.js';
 import { JsonlWriterFactory } from '../format/jsonl-writer.js';
+import { avroCodec, type AvroCodec } from '../format/avro/avro-codecs.js';
+import { AvroWriterFactory } from '../format/avro/avro-writer.js';
 import { LineTooLongError, readLines } from '../protocol/line-reader.js';
 import { describeStream, type AirbyteRecordMessage, type AirbyteStateMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/protocol-writer.js';
@@ -49,19 +51,18 @@ export async function runWrite(options: WriteOptions): Promise<void> {
   const config = await loadConfig(options.configPath);
   const catalog = await loadCatalog(options.catalogPath);
   refuseUnsupportedFormat(config);
+  const codec = config.format.kind === 'avro' ? await avroCodec(config.format.codec) : undefined;
   const store = createObjectStore(config);
   try {
-    await new WriteSession(config, catalog, store, options.out, tuning, env, options.signal).run(options.input);
+    await new WriteSession(config, catalog, store, options.out, tuning, env, options.signal, codec).run(options.input);
   } finally {
     store.close();
   }
 }
 
 function refuseUnsupportedFormat(config: ConnectorConfig): void {
-  if (config.format.kind === 'avro' || config.format.kind === 'parquet') {
-    throw new ConfigError(
-      `The ${config.format.kind === 'avro' ? 'Avro' : 'Parquet'} format is not available in this version of the connector. Choose JSONL or CSV.`,
-    );
+  if (config.format.kind === 'parquet') {
+    throw new ConfigError('The Parquet format is not available in this version of the connector. Choose Avro, JSONL or CSV.');
   }
 }
 
@@ -84,6 +85,7 @@ class WriteSession {
     private readonly tuning: Tuning,
     private readonly env: NodeJS.ProcessEnv,
     private readonly signal?: AbortSignal,
+    private readonly avroCodec?: AvroCodec,
   ) {
     for (const stream of catalog) {
       const slot: StreamSlot = { stream, label: describeStream(stream.descriptor), files: undefined };
@@ -108,6 +110,7 @@ class WriteSession {
       await this.consume(input);
       await this.completeAllFiles();
       await this.truncateOverwrittenStreams();
+      this.reportTypeMismatches();
       if (this.tracker.heldCount > 0) throw new Error(`${this.tracker.heldCount} state(s) still held after every file completed`);
       this.reportProgress('summary');
     } catch (err) {
@@ -205,6 +208,7 @@ class WriteSession {
       store: this.store,
       stream: slot.stream,
       format: this.formatFor(slot.stream),
+      // Avro and Parquet compress inside the file; only the text formats go through a compressor.
       compressor: compressorFor(this.config.format.kind === 'jsonl' || this.config.format.kind === 'csv' ? this.config.format.compression : 'none'),
       syncStart: this.syncStart,
       syncId: String(slot.stream.syncId ?? this.env.WORKER_JOB_ID ?? ''),
@@ -226,7 +230,21 @@ class WriteSession {
     const format = this.config.format;
     if (format.kind === 'jsonl') return new JsonlWriterFactory(format.flattening);
     if (format.kind === 'csv') return new CsvWriterFactory(format.flattening, stream.jsonSchema);
+    if (format.kind === 'avro' && this.avroCodec) {
+      return new AvroWriterFactory(stream.jsonSchema, stream.descriptor.name, stream.descriptor.namespace, this.avroCodec);
+    }
     throw new ConfigError(`The ${format.kind} format is not available in this version of the connector.`);
+  }
+
+  /** One warning per stream whose values did not all fit their declared types. */
+  private reportTypeMismatches(): void {
+    for (const slot of this.streams.values()) {
+      const counts = slot.files?.format.typeMismatches;
+      if (!counts || counts.size === 0) continue;
+      const total = [...counts.values()].reduce((a, b) => a + b, 0);
+      const fields = [...counts].map(([field, n]) => `${field} (${n})`).join(', ');
+      this.out.warn(`${slot.label}: ${total} value(s) did not match their declared type and were written as null: ${fields}`);
+    }
   }
 
   private async onState(state: AirbyteStateMessage, lineNumber: number, bytes: number): Promise<void> {
