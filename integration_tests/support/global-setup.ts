@@ -26,7 +26,19 @@ const PORT = process.env.S3_TEST_PORT ?? '7490';
  * S3_SECRET_KEY) set, that store is used; otherwise a throwaway Ceph RGW is started (the first
  * start apt-get installs it, which needs root) and stopped after the run.
  */
+/** The Python readers the tests use to read files back (fastavro and its codecs). */
+function ensurePythonReaders(): void {
+  const probe = 'import fastavro, cramjam\ntry:\n import compression.zstd\nexcept ImportError:\n import backports.zstd';
+  try {
+    execFileSync('python3', ['-c', probe], { stdio: 'ignore' });
+  } catch {
+    const requirements = fileURLToPath(new URL('../requirements.txt', import.meta.url));
+    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements], { stdio: 'inherit' });
+  }
+}
+
 export default function setup(project: TestProject): () => void {
+  ensurePythonReaders();
   let started = false;
   let env: S3TestEnv;
   if (process.env.S3_ENDPOINT) {

@@ -74,11 +74,19 @@ export async function openMultipartUploads(bucket: string): Promise<string[]> {
 
 const READ_BACK = fileURLToPath(new URL('./read_back.py', import.meta.url));
 
-/** Reads an object back with Python's gzip/csv/json (see read_back.py). */
+/** Reads an object back with Python's gzip/csv/json or fastavro (see read_back.py). */
 export async function readBack(bucket: string, key: string, format: 'jsonl' | 'csv'): Promise<Record<string, any>[]> {
+  return (await readBackFile(bucket, key, format)).rows;
+}
+
+export async function readBackFile(
+  bucket: string,
+  key: string,
+  format: 'jsonl' | 'csv' | 'avro',
+): Promise<{ rows: Record<string, any>[]; codec?: string; schema?: Record<string, any> }> {
   const bytes = await getBytes(bucket, key);
   const out = execFileSync('python3', [READ_BACK, format], { input: bytes, maxBuffer: 1 << 30 });
-  return (JSON.parse(out.toString('utf8')) as { rows: Record<string, any>[] }).rows;
+  return JSON.parse(out.toString('utf8'));
 }
 
 export function workDir(): string {

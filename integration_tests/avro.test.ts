@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { runConnector, ofType } from '../test/support/run-connector.js';
+import { record } from '../test/support/messages.js';
+import { listKeys, newBucket, readBackFile, workDir, writeConfig, writeJson } from './support/s3.js';
+
+const properties = {
+  id: { type: 'integer' },
+  name: { type: 'string' },
+  empty: { type: 'string' },
+  missing: { type: ['null', 'string'] },
+  price: { type: 'number' },
+  price_text: { type: 'number' },
+  max_safe: { type: 'integer' },
+  int64_text: { type: 'integer' },
+  active: { type: 'boolean' },
+  born: { type: 'string', format: 'date' },
+  at: { type: 'string', format: 'date-time' },
+  at_local: { type: 'string', format: 'date-time', airbyte_type: 'timestamp_without_timezone' },
+  wake: { type: 'string', format: 'time' },
+  address: { type: 'object', properties: { city: { type: 'string' }, geo: { type: 'object', properties: { lat: { type: 'number' }, lon: { type: 'number' } } } } },
+  tags: { type: 'array', items: { type: 'string' } },
+  anything: { type: 'array' },
+  bad_int: { type: 'integer' },
+};
+
+function data(i: number): Record<string, unknown> {
+  return {
+    id: i,
+    name: `Zoë 李 🚀 "${i}"`,
+    empty: '',
+    price: 1234.5678 + i,
+    price_text: '12.50',
+    max_safe: 9007199254740991,
+    int64_text: '9223372036854775807',
+    active: i % 2 === 0,
+    born: '1990-05-17',
+    at: '2021-01-01T01:01:01.123456+01:00',
+    at_local: '2021-06-01T12:00:00',
+    wake: '07:30:00.5',
+    address: { city: 'Kraków', geo: { lat: 50.06, lon: 19.94 } },
+    tags: i % 3 === 0 ? [] : ['a', `t${i}`],
+    anything: [1, 'a', true, { x: 1 }],
+    bad_int: i === 0 ? 'not a number' : i,
+    surprise: 'undeclared',
+  };
+}
+
+function expected(i: number): Record<string, unknown> {
+  const d = data(i);
+  return {
+    _airbyte_emitted_at: '2023-11-14T22:13:20+00:00',
+    id: i,
+    name: d.name,
+    empty: '',
+    missing: null,
+    price: d.price,
+    price_text: 12.5,
+    max_safe: 9007199254740991,
+    int64_text: '9223372036854775807', // exact: the reader's int, shown as text past 2^53
+    active: d.active,
+    born: '1990-05-17',
+    at: '2021-01-01T00:01:01.123456+00:00',
+    at_local: '2021-06-01T12:00:00+00:00',
+    wake: '07:30:00.500000',
+    address: { city: 'Kraków', geo: { lat: 50.06, lon: 19.94, _airbyte_additional_properties: null }, _airbyte_additional_properties: null },
+    tags: d.tags,
+    anything: ['1', 'a', 'true', '{"x":1}'],
+    bad_int: i === 0 ? null : i,
+    _airbyte_additional_properties: { surprise: 'undeclared' },
+  };
+}
+
+const CODECS = [
+  [{ codec: 'no compression' }, 'null'],
+  [{ codec: 'Deflate', compression_level: 6 }, 'deflate'],
+  [{ codec: 'bzip2' }, 'bzip2'],
+  [{ codec: 'xz', compression_level: 6 }, 'xz'],
+  [{ codec: 'zstandard', compression_level: 3, include_checksum: true }, 'zstandard'],
+  [{ codec: 'snappy' }, 'snappy'],
+] as const;
+
+describe('Avro', () => {
+  it.each(CODECS)('writes %j blocks that fastavro reads back value for value', async (codec, codecName) => {
+    const bucket = await newBucket('avro');
+    const dir = workDir();
+    const config = writeConfig(dir, bucket, { format: { format_type: 'Avro', compression_codec: codec } });
+    const catalog = writeJson(dir, 'catalog.json', {
+      streams: [{ stream: { name: 'typed rows', namespace: 'my-db', json_schema: { type: 'object', properties } }, destination_sync_mode: 'append' }],
+    });
+    const n = 2500; // several blocks of ~256 KB
+    const run = await runConnector(['write', '--config', config, '--catalog', catalog], {
+      stdin: Array.from({ length: n }, (_, i) => record('typed rows', data(i), { namespace: 'my-db' })).join('\n'),
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const warning = ofType(run, 'LOG').find((m) => m.log.level === 'WARN');
+    expect(warning?.log.message).toBe('my-db.typed rows: 1 value(s) did not match their declared type and were written as null: bad_int (1)');
+
+    const [key] = await listKeys(bucket);
+    expect(key).toMatch(/^out\/my-db\/typed_rows\/\d{4}_\d{2}_\d{2}_\d+_0\.avro$/);
+    const file = await readBackFile(bucket, key!, 'avro');
+    expect(file.codec).toBe(codecName);
+    // fastavro reports the record's full name: namespace my_db, name typed_rows.
+    expect(file.schema).toMatchObject({ type: 'record', name: 'my_db.typed_rows', doc: '_airbyte_original_name:typed rows' });
+    expect(file.rows).toHaveLength(n);
+    file.rows.forEach((row, i) => {
+      const { _airbyte_ab_id, ...rest } = row;
+      expect(_airbyte_ab_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(rest).toEqual(expected(i));
+    });
+  });
+
+  it('refuses an out-of-range codec level with a config_error', async () => {
+    const bucket = await newBucket('avro-level');
+    const dir = workDir();
+    const config = writeConfig(dir, bucket, { format: { format_type: 'Avro', compression_codec: { codec: 'xz', compression_level: 12 } } });
+    const run = await runConnector(['write', '--config', config, '--catalog', writeJson(dir, 'c.json', { streams: [{ stream: { name: 's', json_schema: {} } }] })], { stdin: '' });
+    expect(run.code).toBe(1);
+    expect(run.messages.find((m) => m.type === 'TRACE')!.trace.error).toMatchObject({
+      failure_type: 'config_error',
+      message: expect.stringMatching(/format.compression_codec.compression_level must be <= 9/),
+    });
+  });
+});
+
+describe('Avro zstandard frames', () => {
+  it('carry a content checksum that an independent decoder verifies, and rejects when corrupted', async () => {
+    const { avroCodec } = await import('../src/format/avro/avro-codecs.js');
+    const { execFileSync } = await import('node:child_process');
+    const codec = await avroCodec({ codec: 'zstandard', compression_level: 3, include_checksum: true });
+    const block = Buffer.from('checksummed block '.repeat(5000));
+    const frame = (await codec.compress(block)) as Buffer;
+    const decode = (bytes: Buffer) =>
+      execFileSync('python3', ['-c', 'import sys\ntry:\n from compression import zstd\nexcept ImportError:\n from backports import zstd\nsys.stdout.buffer.write(zstd.decompress(sys.stdin.buffer.read()))'], { input: bytes, stdio: ['pipe', 'pipe', 'pipe'] });
+    expect(decode(frame).equals(block)).toBe(true);
+    const corrupted = Buffer.from(frame);
+    corrupted[corrupted.length - 1] = corrupted[corrupted.length - 1]! ^ 0xff;
+    expect(() => decode(corrupted)).toThrow();
+  });
+});
