@@ -4,12 +4,7 @@ import { loadConfig } from '../config/load-config.js';
 import { CheckpointTracker } from '../checkpoint/checkpoint-tracker.js';
 import { StateStats } from '../checkpoint/state-stats.js';
 import { ConfigError, SystemError, errorMessage } from '../errors.js';
-import { compressorFor } from '../format/compression.js';
-import { CsvWriterFactory } from '../format/csv-writer.js';
-import type { FormatWriterFactory } from '../format/format-writer.js';
-import { JsonlWriterFactory } from '../format/jsonl-writer.js';
-import { avroCodec, type AvroCodec } from '../format/avro/avro-codecs.js';
-import { AvroWriterFactory } from '../format/avro/avro-writer.js';
+import { outputFormat, type OutputFormat } from '../format/format-for-config.js';
 import { LineTooLongError, readLines } from '../protocol/line-reader.js';
 import { describeStream, type AirbyteRecordMessage, type AirbyteStateMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/protocol-writer.js';
@@ -50,21 +45,15 @@ export async function runWrite(options: WriteOptions): Promise<void> {
   const tuning = readTuning(env);
   const config = await loadConfig(options.configPath);
   const catalog = await loadCatalog(options.catalogPath);
-  refuseUnsupportedFormat(config);
-  const codec = config.format.kind === 'avro' ? await avroCodec(config.format.codec) : undefined;
+  const format = await outputFormat(config);
   const store = createObjectStore(config);
   try {
-    await new WriteSession(config, catalog, store, options.out, tuning, env, options.signal, codec).run(options.input);
+    await new WriteSession(config, catalog, store, options.out, tuning, env, format, options.signal).run(options.input);
   } finally {
     store.close();
   }
 }
 
-function refuseUnsupportedFormat(config: ConnectorConfig): void {
-  if (config.format.kind === 'parquet') {
-    throw new ConfigError('The Parquet format is not available in this version of the connector. Choose Avro, JSONL or CSV.');
-  }
-}
 
 class WriteSession {
   private readonly streams = new Map<string, StreamSlot>();
@@ -84,8 +73,8 @@ class WriteSession {
     private readonly out: ProtocolWriter,
     private readonly tuning: Tuning,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly format: OutputFormat,
     private readonly signal?: AbortSignal,
-    private readonly avroCodec?: AvroCodec,
   ) {
     for (const stream of catalog) {
       const slot: StreamSlot = { stream, label: describeStream(stream.descriptor), files: undefined };
@@ -207,9 +196,8 @@ class WriteSession {
       config: this.config,
       store: this.store,
       stream: slot.stream,
-      format: this.formatFor(slot.stream),
-      // Avro and Parquet compress inside the file; only the text formats go through a compressor.
-      compressor: compressorFor(this.config.format.kind === 'jsonl' || this.config.format.kind === 'csv' ? this.config.format.compression : 'none'),
+      format: this.format.writerFor(slot.stream),
+      compressor: this.format.compressor,
       syncStart: this.syncStart,
       syncId: String(slot.stream.syncId ?? this.env.WORKER_JOB_ID ?? ''),
       rollBytes: this.tuning.rollBytes,
@@ -224,16 +212,6 @@ class WriteSession {
       throw new SystemError(`Cannot list ${files.streamPath} for stream ${slot.label}: ${describeStoreError(err)}`, { cause: err });
     }
     slot.files = files;
-  }
-
-  private formatFor(stream: CatalogStream): FormatWriterFactory {
-    const format = this.config.format;
-    if (format.kind === 'jsonl') return new JsonlWriterFactory(format.flattening);
-    if (format.kind === 'csv') return new CsvWriterFactory(format.flattening, stream.jsonSchema);
-    if (format.kind === 'avro' && this.avroCodec) {
-      return new AvroWriterFactory(stream.jsonSchema, stream.descriptor.name, stream.descriptor.namespace, this.avroCodec);
-    }
-    throw new ConfigError(`The ${format.kind} format is not available in this version of the connector.`);
   }
 
   /** One warning per stream whose values did not all fit their declared types. */

@@ -1,0 +1,63 @@
+import type { CatalogStream } from '../catalog/configured-catalog.js';
+import type { ConnectorConfig } from '../config/connector-config.js';
+import { ConfigError } from '../errors.js';
+import { avroCodec } from './avro/avro-codecs.js';
+import { AvroWriterFactory } from './avro/avro-writer.js';
+import { compressorFor, type Compressor } from './compression.js';
+import { CsvWriterFactory } from './csv-writer.js';
+import type { FormatWriterFactory } from './format-writer.js';
+import { JsonlWriterFactory } from './jsonl-writer.js';
+import { parquetCodec } from './parquet/parquet-codecs.js';
+import { ParquetWriterFactory } from './parquet/parquet-writer.js';
+
+export interface OutputFormat {
+  /** The format writer of one stream. */
+  writerFor(stream: CatalogStream): FormatWriterFactory;
+  /** The file-level compressor: gzip or none for the text formats; Avro and Parquet compress inside. */
+  compressor: Compressor;
+}
+
+const KB = 1024;
+const MB = 1024 * 1024;
+
+/** Resolves the configured format once per sync: codecs are loaded and checked before any write. */
+export async function outputFormat(config: ConnectorConfig): Promise<OutputFormat> {
+  const format = config.format;
+  switch (format.kind) {
+    case 'jsonl':
+      return { writerFor: () => new JsonlWriterFactory(format.flattening), compressor: compressorFor(format.compression) };
+    case 'csv':
+      return { writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema), compressor: compressorFor(format.compression) };
+    case 'avro': {
+      const codec = await avroCodec(format.codec);
+      return {
+        writerFor: (s) => new AvroWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, codec),
+        compressor: compressorFor('none'),
+      };
+    }
+    case 'parquet': {
+      const o = format.options;
+      const { codec, compressors } = await parquetCodec(String(o.compression_codec ?? 'UNCOMPRESSED'));
+      const size = (field: string, fallback: number, unit: number) => {
+        const v = o[field] ?? fallback;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+          throw new ConfigError(`format.${field} must be a positive integer (got ${JSON.stringify(v)}).`);
+        }
+        return v * unit;
+      };
+      const options = {
+        codec,
+        compressors,
+        rowGroupBytes: size('block_size_mb', 128, MB),
+        pageBytes: size('page_size_kb', 1024, KB),
+        dictionaryBytes: size('dictionary_page_size_kb', 1024, KB),
+        dictionary: o.dictionary_encoding !== false,
+      };
+      size('max_padding_size_mb', 8, MB); // validated; see the README for why it has no effect on S3
+      return {
+        writerFor: (s) => new ParquetWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, options),
+        compressor: compressorFor('none'),
+      };
+    }
+  }
+}

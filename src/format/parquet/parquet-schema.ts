@@ -1,0 +1,165 @@
+/**
+ * Parquet columns from the converted Avro schema, so both typed formats share one type mapping
+ * and one rule for values that do not fit (see avro-values.ts):
+ * - a record is a group, an array a 3-level LIST, `_airbyte_additional_properties` a MAP of strings;
+ * - `["null", X]` is an OPTIONAL X; `long`/`double`/`boolean`/`string` are INT64, DOUBLE, BOOLEAN
+ *   and UTF8 strings; the Avro logical types become Parquet logical types: UUID (16 bytes), DATE,
+ *   TIME and TIMESTAMP (UTC-adjusted, millis or micros);
+ * - a date/time with a string fallback (`["null", timestamp-micros, "string"]`) is a column of the
+ *   logical type; Parquet has no unions, so text that is not a valid date/time is written as null
+ *   and counted, like any value that does not fit its type;
+ * - any other union becomes a group of OPTIONAL members `member0`, `member1`..., one set per row,
+ *   as parquet-avro writes Avro unions.
+ */
+import type { SchemaElement } from 'hyparquet';
+import { branchKey, type AvroRecordSchema, type AvroSchemaObject, type AvroType } from '../avro/json-schema-to-avro.js';
+import type { MismatchCounter } from '../avro/avro-values.js';
+
+export type ValueMapper = (avroValue: unknown, mismatch: MismatchCounter, path: string) => unknown;
+
+/** One top-level column: its schema elements (depth-first) and how to turn Avro values into it. */
+export interface ParquetColumn {
+  name: string;
+  elements: SchemaElement[];
+  map: ValueMapper;
+}
+
+interface Node {
+  elements: SchemaElement[];
+  map: ValueMapper;
+}
+
+type Repetition = 'REQUIRED' | 'OPTIONAL';
+const LOGICAL_WITH_FALLBACK = new Set(['date', 'time-micros', 'timestamp-micros', 'timestamp-millis']);
+
+export function parquetColumns(schema: AvroRecordSchema): ParquetColumn[] {
+  return schema.fields.map((f) => ({ name: f.name, ...node(f.name, f.type, 'REQUIRED', f.name) }));
+}
+
+const unwrap = (v: unknown): unknown => {
+  if (v === null || v === undefined) return null;
+  const keys = Object.keys(v as object);
+  return (v as Record<string, unknown>)[keys[0]!];
+};
+
+function node(name: string, type: AvroType, repetition: Repetition, path: string): Node {
+  if (Array.isArray(type)) return unionNode(name, type, path);
+  if (typeof type === 'string') return primitive(name, type, repetition);
+  return complex(name, type, repetition, path);
+}
+
+function unionNode(name: string, union: AvroType[], path: string): Node {
+  const branches = union.filter((t) => t !== 'null');
+  const repetition: Repetition = branches.length < union.length ? 'OPTIONAL' : 'REQUIRED';
+  if (branches.length === 1) {
+    const inner = node(name, branches[0]!, repetition, path);
+    return { elements: inner.elements, map: (v, m, p) => (v === null || v === undefined ? null : inner.map(unwrap(v), m, p)) };
+  }
+  const logical = branches.find((b) => typeof b === 'object' && !Array.isArray(b) && LOGICAL_WITH_FALLBACK.has(String(b.logicalType)));
+  if (logical && branches.length === 2 && branches.includes('string')) {
+    const inner = node(name, logical, repetition, path);
+    const key = branchKey(logical);
+    return {
+      elements: inner.elements,
+      map: (v, m, p) => {
+        if (v === null || v === undefined) return null;
+        const [k] = Object.keys(v as object);
+        if (k === key) return inner.map((v as Record<string, unknown>)[k], m, p);
+        m(p); // text that is not a valid date/time: Parquet has no string branch to keep it in
+        return null;
+      },
+    };
+  }
+  const members = branches.map((b, i) => ({ key: branchKey(b), name: `member${i}`, node: node(`member${i}`, b, 'OPTIONAL', path) }));
+  return {
+    elements: [{ name, repetition_type: repetition, num_children: members.length }, ...members.flatMap((m) => m.node.elements)],
+    map: (v, m, p) => {
+      if (v === null || v === undefined) return null;
+      const [k] = Object.keys(v as object);
+      const out: Record<string, unknown> = {};
+      for (const member of members) out[member.name] = member.key === k ? member.node.map((v as Record<string, unknown>)[k!], m, p) : null;
+      return out;
+    },
+  };
+}
+
+const toBigInt = (v: unknown) => (typeof v === 'bigint' ? v : BigInt(v as number));
+
+function primitive(name: string, type: string, repetition: Repetition): Node {
+  switch (type) {
+    case 'string':
+      return { elements: [{ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: repetition }], map: (v) => v };
+    case 'long':
+      return { elements: [{ name, type: 'INT64', repetition_type: repetition }], map: toBigInt };
+    case 'int':
+      return { elements: [{ name, type: 'INT32', repetition_type: repetition }], map: (v) => v };
+    case 'double':
+      return { elements: [{ name, type: 'DOUBLE', repetition_type: repetition }], map: (v) => v };
+    case 'boolean':
+      return { elements: [{ name, type: 'BOOLEAN', repetition_type: repetition }], map: (v) => v };
+    default:
+      throw new Error(`no Parquet mapping for the Avro type ${type}`);
+  }
+}
+
+function uuidBytes(v: unknown): Uint8Array {
+  return new Uint8Array(Buffer.from(String(v).replaceAll('-', ''), 'hex'));
+}
+
+function complex(name: string, type: AvroSchemaObject, repetition: Repetition, path: string): Node {
+  switch (type.logicalType) {
+    case 'uuid':
+      return { elements: [{ name, type: 'FIXED_LEN_BYTE_ARRAY', type_length: 16, logical_type: { type: 'UUID' }, repetition_type: repetition }], map: uuidBytes };
+    case 'timestamp-millis':
+    case 'timestamp-micros':
+      return {
+        elements: [{
+          name, type: 'INT64', repetition_type: repetition,
+          logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: type.logicalType === 'timestamp-millis' ? 'MILLIS' : 'MICROS' },
+        }],
+        map: toBigInt,
+      };
+    case 'time-micros':
+      return { elements: [{ name, type: 'INT64', repetition_type: repetition, logical_type: { type: 'TIME', isAdjustedToUTC: true, unit: 'MICROS' } }], map: toBigInt };
+    case 'date':
+      return { elements: [{ name, type: 'INT32', repetition_type: repetition, converted_type: 'DATE', logical_type: { type: 'DATE' } }], map: (v) => v };
+  }
+  switch (type.type) {
+    case 'record': {
+      const fields = (type as AvroRecordSchema).fields.map((f) => ({ name: f.name, node: node(f.name, f.type, 'REQUIRED', `${path}.${f.name}`) }));
+      return {
+        elements: [{ name, repetition_type: repetition, num_children: fields.length }, ...fields.flatMap((f) => f.node.elements)],
+        map: (v, m, p) => {
+          if (v === null || v === undefined) return null;
+          const record = v as Record<string, unknown>;
+          const out: Record<string, unknown> = {};
+          for (const f of fields) out[f.name] = f.node.map(record[f.name] ?? null, m, `${p}.${f.name}`);
+          return out;
+        },
+      };
+    }
+    case 'array': {
+      const item = node('element', type.items as AvroType, 'REQUIRED', `${path}[]`);
+      return {
+        elements: [
+          { name, repetition_type: repetition, converted_type: 'LIST', logical_type: { type: 'LIST' }, num_children: 1 },
+          { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+          ...item.elements,
+        ],
+        map: (v, m, p) => (Array.isArray(v) ? v.map((x) => item.map(x, m, `${p}[]`)) : null),
+      };
+    }
+    case 'map':
+      return {
+        elements: [
+          { name, repetition_type: repetition, converted_type: 'MAP', logical_type: { type: 'MAP' }, num_children: 1 },
+          { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 },
+          { name: 'key', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'REQUIRED' },
+          { name: 'value', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'OPTIONAL' },
+        ],
+        map: (v) => v,
+      };
+    default:
+      return primitive(name, type.type, repetition);
+  }
+}
