@@ -16,7 +16,7 @@ ARG VERSION=0.1.0
 LABEL io.airbyte.name="destination-s3" \
       io.airbyte.version="${VERSION}" \
       org.opencontainers.image.title="destination-s3" \
-      org.opencontainers.image.description="Airbyte-protocol destination writing JSONL, CSV and Avro files to S3 and S3-compatible stores"
+      org.opencontainers.image.description="Airbyte-protocol destination writing JSONL, CSV, Avro and Parquet files to S3 and S3-compatible stores"
 ENV NODE_ENV=production \
     AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/main.js"
 WORKDIR /airbyte/integration_code

@@ -26,9 +26,9 @@ const PORT = process.env.S3_TEST_PORT ?? '7490';
  * S3_SECRET_KEY) set, that store is used; otherwise a throwaway Ceph RGW is started (the first
  * start apt-get installs it, which needs root) and stopped after the run.
  */
-/** The Python readers the tests use to read files back (fastavro and its codecs). */
+/** The Python readers the tests use to read files back (fastavro and its codecs, pyarrow, DuckDB). */
 function ensurePythonReaders(): void {
-  const probe = 'import fastavro, cramjam\ntry:\n import compression.zstd\nexcept ImportError:\n import backports.zstd';
+  const probe = 'import fastavro, cramjam, pyarrow, duckdb, pytz\ntry:\n import compression.zstd\nexcept ImportError:\n import backports.zstd';
   try {
     execFileSync('python3', ['-c', probe], { stdio: 'ignore' });
   } catch {

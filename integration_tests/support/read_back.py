@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent read-back of a written object, with none of the connector's code: Python's own gzip,
-csv and json modules, and fastavro (Apache Avro's fast Python implementation) for Avro. Reads the
+csv and json modules, fastavro (Apache Avro's fast Python implementation) for Avro, and pyarrow and DuckDB for Parquet. Reads the
 object's bytes on stdin and prints {"rows": [...]} as JSON, where a CSV row is a dict keyed by the
 header row; for Avro also the file's codec and writer schema."""
 import base64
@@ -28,6 +28,32 @@ elif fmt == "avro":
     reader = fastavro.reader(io.BytesIO(raw))
     rows = list(reader)
     meta = {"codec": reader.codec, "schema": reader.writer_schema}
+elif fmt == "parquet-pyarrow":
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(io.BytesIO(raw))
+    rows = parquet.read().to_pylist()
+    md = parquet.metadata
+    chunks = [md.row_group(g).column(c) for g in range(md.num_row_groups) for c in range(md.num_columns)]
+    meta = {
+        "row_groups": md.num_row_groups,
+        "codecs": sorted({c.compression for c in chunks}),
+        "dictionary_pages": sum(1 for c in chunks if c.has_dictionary_page),
+    }
+elif fmt == "parquet-duckdb":
+    import os
+    import tempfile
+
+    import duckdb
+
+    with tempfile.NamedTemporaryFile(suffix=".parquet", delete=False) as f:
+        f.write(raw)
+    try:
+        relation = duckdb.sql(f"select * from read_parquet('{f.name}')")
+        names = relation.columns
+        rows = [dict(zip(names, r)) for r in relation.fetchall()]
+    finally:
+        os.unlink(f.name)
 elif fmt == "csv":
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header = next(reader)
@@ -52,6 +78,9 @@ def plain(value):
 def big_ints_as_text(value):
     if isinstance(value, bool):
         return value
+    # pyarrow returns a MAP as a list of (key, value) tuples
+    if isinstance(value, list) and value and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return {k: big_ints_as_text(v) for k, v in value}
     if isinstance(value, int) and abs(value) > 2**53:
         return str(value)
     if isinstance(value, list):

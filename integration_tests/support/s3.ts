@@ -82,8 +82,8 @@ export async function readBack(bucket: string, key: string, format: 'jsonl' | 'c
 export async function readBackFile(
   bucket: string,
   key: string,
-  format: 'jsonl' | 'csv' | 'avro',
-): Promise<{ rows: Record<string, any>[]; codec?: string; schema?: Record<string, any> }> {
+  format: 'jsonl' | 'csv' | 'avro' | 'parquet-pyarrow' | 'parquet-duckdb',
+): Promise<{ rows: Record<string, any>[]; codec?: string; schema?: Record<string, any>; row_groups?: number; codecs?: string[]; dictionary_pages?: number }> {
   const bytes = await getBytes(bucket, key);
   const out = execFileSync('python3', [READ_BACK, format], { input: bytes, maxBuffer: 1 << 30 });
   return JSON.parse(out.toString('utf8'));

@@ -9,6 +9,7 @@ import type { FormatWriterFactory } from './format-writer.js';
 import { JsonlWriterFactory } from './jsonl-writer.js';
 import { parquetCodec } from './parquet/parquet-codecs.js';
 import { ParquetWriterFactory } from './parquet/parquet-writer.js';
+import { RowGroupPool } from './parquet/row-group-pool.js';
 
 export interface OutputFormat {
   /** The format writer of one stream. */
@@ -20,8 +21,11 @@ export interface OutputFormat {
 const KB = 1024;
 const MB = 1024 * 1024;
 
-/** Resolves the configured format once per sync: codecs are loaded and checked before any write. */
-export async function outputFormat(config: ConnectorConfig): Promise<OutputFormat> {
+/**
+ * Resolves the configured format once per sync: codecs are loaded and checked before any write.
+ * `parquetMemoryBytes` bounds the rows all Parquet files buffer together (see RowGroupPool).
+ */
+export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes = 64 * MB): Promise<OutputFormat> {
   const format = config.format;
   switch (format.kind) {
     case 'jsonl':
@@ -52,6 +56,7 @@ export async function outputFormat(config: ConnectorConfig): Promise<OutputForma
         pageBytes: size('page_size_kb', 1024, KB),
         dictionaryBytes: size('dictionary_page_size_kb', 1024, KB),
         dictionary: o.dictionary_encoding !== false,
+        pool: new RowGroupPool(parquetMemoryBytes),
       };
       size('max_padding_size_mb', 8, MB); // validated; see the README for why it has no effect on S3
       return {

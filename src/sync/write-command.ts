@@ -45,7 +45,7 @@ export async function runWrite(options: WriteOptions): Promise<void> {
   const tuning = readTuning(env);
   const config = await loadConfig(options.configPath);
   const catalog = await loadCatalog(options.catalogPath);
-  const format = await outputFormat(config);
+  const format = await outputFormat(config, tuning.parquetMemoryBytes);
   const store = createObjectStore(config);
   try {
     await new WriteSession(config, catalog, store, options.out, tuning, env, format, options.signal).run(options.input);

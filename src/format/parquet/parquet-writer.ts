@@ -5,6 +5,7 @@ import { jsonSchemaToAvro } from '../avro/json-schema-to-avro.js';
 import { compileRecord, type RecordConverter } from '../avro/avro-values.js';
 import { parquetColumns, type ParquetColumn } from './parquet-schema.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
+import type { RowGroupPool } from './row-group-pool.js';
 
 export interface ParquetOptions {
   codec: ParquetCodecName;
@@ -17,6 +18,8 @@ export interface ParquetOptions {
   dictionaryBytes: number;
   /** dictionary_encoding */
   dictionary: boolean;
+  /** Shared by every Parquet file of the sync: bounds the rows buffered for row groups. */
+  pool: RowGroupPool;
 }
 
 /**
@@ -82,8 +85,10 @@ class ParquetFileWriter implements FormatWriter {
     }
     // The encoded size is not known before encoding; the JSON size of the record is a close,
     // slightly high estimate for typed columns.
-    this.bufferedBytes += estimateBytes(row.data);
-    return this.bufferedBytes >= this.options.rowGroupBytes ? this.rowGroup() : undefined;
+    const bytes = estimateBytes(row.data);
+    this.bufferedBytes += bytes;
+    const poolFull = this.options.pool.add(this, bytes);
+    return poolFull || this.bufferedBytes >= this.options.rowGroupBytes ? this.rowGroup() : undefined;
   }
 
   finish(): Buffer {
@@ -107,6 +112,7 @@ class ParquetFileWriter implements FormatWriter {
       });
       this.columnValues = this.columns.map(() => []);
       this.bufferedBytes = 0;
+      this.options.pool.release(this);
     }
     return this.take();
   }

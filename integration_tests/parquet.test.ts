@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { runConnector, ofType } from '../test/support/run-connector.js';
+import { record } from '../test/support/messages.js';
+import { listKeys, newBucket, readBackFile, workDir, writeConfig, writeJson } from './support/s3.js';
+import { data, expected, properties } from './support/typed-stream.js';
+
+async function writeTyped(format: Record<string, unknown>, n: number) {
+  const bucket = await newBucket('parquet');
+  const dir = workDir();
+  const config = writeConfig(dir, bucket, { format: { format_type: 'Parquet', ...format } });
+  const catalog = writeJson(dir, 'catalog.json', {
+    streams: [{ stream: { name: 'typed rows', namespace: 'my-db', json_schema: { type: 'object', properties } }, destination_sync_mode: 'append' }],
+  });
+  const run = await runConnector(['write', '--config', config, '--catalog', catalog], {
+    stdin: Array.from({ length: n }, (_, i) => record('typed rows', data(i), { namespace: 'my-db' })).join('\n'),
+  });
+  return { bucket, run, keys: await listKeys(bucket) };
+}
+
+/** What a reader shows of the typed stream: time columns are UTC-adjusted, which DuckDB shows with a zone. */
+function expectRows(rows: Record<string, any>[], n: number): void {
+  expect(rows).toHaveLength(n);
+  rows.forEach((row, i) => {
+    const { _airbyte_ab_id, wake, ...rest } = row;
+    const { wake: expectedWake, ...expectedRest } = expected(i);
+    expect(String(_airbyte_ab_id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(String(wake).replace(/\+00:00$/, '')).toBe(expectedWake);
+    expect(rest).toEqual(expectedRest);
+  });
+}
+
+describe('Parquet', () => {
+  it.each(['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'BROTLI', 'ZSTD'])(
+    'writes %s row groups that pyarrow and DuckDB read back value for value',
+    async (codec) => {
+      const n = 4000; // about 1.6 MB of rows: two row groups or more at block_size_mb 1
+      const { bucket, run, keys } = await writeTyped({ compression_codec: codec, block_size_mb: 1 }, n);
+      expect(run.code, run.stdout).toBe(0);
+      expect(ofType(run, 'LOG').find((m) => m.log.level === 'WARN')?.log.message).toBe(
+        'my-db.typed rows: 1 value(s) did not match their declared type and were written as null: bad_int (1)',
+      );
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).toMatch(/^out\/my-db\/typed_rows\/\d{4}_\d{2}_\d{2}_\d+_0\.parquet$/);
+      const arrow = await readBackFile(bucket, keys[0]!, 'parquet-pyarrow');
+      expect(arrow.row_groups).toBeGreaterThanOrEqual(2);
+      expect(arrow.codecs).toEqual([codec]);
+      expect(arrow.dictionary_pages).toBeGreaterThan(0);
+      expectRows(arrow.rows, n);
+      expectRows((await readBackFile(bucket, keys[0]!, 'parquet-duckdb')).rows, n);
+    },
+  );
+
+  it('writes no dictionary pages when dictionary_encoding is off', async () => {
+    const { bucket, run, keys } = await writeTyped({ compression_codec: 'SNAPPY', dictionary_encoding: false }, 300);
+    expect(run.code).toBe(0);
+    const arrow = await readBackFile(bucket, keys[0]!, 'parquet-pyarrow');
+    expect(arrow.dictionary_pages).toBe(0);
+    expectRows(arrow.rows, 300);
+  });
+
+  it.each(['LZO', 'LZ4'])('refuses %s with a config_error naming the codecs that work, writing nothing', async (codec) => {
+    const { run, keys } = await writeTyped({ compression_codec: codec }, 1);
+    expect(run.code).toBe(1);
+    expect(run.messages.find((m) => m.type === 'TRACE')!.trace.error).toMatchObject({
+      failure_type: 'config_error',
+      message: expect.stringMatching(new RegExp(`Parquet codec ${codec} cannot be written.*Choose SNAPPY, ZSTD, GZIP, BROTLI or UNCOMPRESSED`)),
+    });
+    expect(keys).toEqual([]);
+  });
+});
