@@ -8,7 +8,10 @@ RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY spec ./spec
 COPY src ./src
-RUN npm run build && rm -rf dist/demo && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build && rm -rf dist/demo && npm prune --omit=dev --no-audit --no-fund \
+ # lzma-native ships binaries for every platform and its C sources; keep Linux's binaries only.
+ && find node_modules/lzma-native/prebuilds -mindepth 1 -maxdepth 1 ! -name 'linux-*' -exec rm -rf {} + \
+ && rm -rf node_modules/lzma-native/deps
 
 # Runtime stage: production dependencies and compiled code only, run as the unprivileged node user.
 FROM node:24-bookworm-slim

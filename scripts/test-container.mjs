@@ -106,6 +106,21 @@ try {
   const a = await objects('container');
   const b = await objects('checkout');
   check('the container writes the same objects as the checkout', a.size === 3 && JSON.stringify([...a]) === JSON.stringify([...b]), `${a.size} objects: ${[...a.keys()].join(', ')}`);
+
+  // The typed formats load native and WebAssembly codecs: each must work inside the image too.
+  for (const [label, format, magic, ext] of [
+    ['Avro with xz', { format_type: 'Avro', compression_codec: { codec: 'xz', compression_level: 6 } }, 'Obj\x01', '.avro'],
+    ['Parquet with ZSTD', { format_type: 'Parquet', compression_codec: 'ZSTD' }, 'PAR1', '.parquet'],
+  ]) {
+    const name = `typed-${ext.slice(1)}.json`;
+    writeFileSync(join(dir, name), JSON.stringify({ ...config(`typed${ext}`), format }));
+    chmodSync(join(dir, name), 0o644);
+    const typed = run(['write', '--config', `/config/${name}`, '--catalog', '/config/catalog.json'], { input, mounts });
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `typed${ext}/` }));
+    const heads = await Promise.all((page.Contents ?? []).map(async (o) => Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }))).Body.transformToByteArray())));
+    const ok = typed.status === 0 && heads.length === 3 && heads.every((h) => h.subarray(0, 4).toString('latin1') === magic && (magic !== 'PAR1' || h.subarray(-4).toString('latin1') === 'PAR1'));
+    check(`the container writes ${label}`, ok, typed.status === 0 ? `${heads.length} objects` : typed.stdout.slice(-400));
+  }
 } finally {
   s3env.stop();
 }

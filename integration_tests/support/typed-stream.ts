@@ -8,6 +8,7 @@ export const properties = {
   price_text: { type: 'number' },
   max_safe: { type: 'integer' },
   int64_text: { type: 'integer' },
+  int64_number: { type: 'integer' },
   active: { type: 'boolean' },
   born: { type: 'string', format: 'date' },
   at: { type: 'string', format: 'date-time' },
@@ -28,6 +29,7 @@ export function data(i: number): Record<string, unknown> {
     price_text: '12.50',
     max_safe: 9007199254740991,
     int64_text: '9223372036854775807',
+    int64_number: -9223372036854775808n, // sent as a JSON number, beyond 2^53
     active: i % 2 === 0,
     born: '1990-05-17',
     at: '2021-01-01T01:01:01.123456+01:00',
@@ -53,6 +55,7 @@ export function expected(i: number): Record<string, unknown> {
     price_text: 12.5,
     max_safe: 9007199254740991,
     int64_text: '9223372036854775807', // exact: the reader's int, shown as text past 2^53
+    int64_number: '-9223372036854775808',
     active: d.active,
     born: '1990-05-17',
     at: '2021-01-01T00:01:01.123456+00:00',

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Flattening } from '../config/connector-config.js';
 import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
 import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
+import { jsonText } from '../transform/json-text.js';
 import { CHUNK_BYTES, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
 /**
@@ -51,10 +52,10 @@ class CsvWriter implements SyncFormatWriter {
   write(row: OutputRow): Buffer | undefined {
     let cells: (string | null)[];
     if (this.flattening === 'none') {
-      cells = [row.abId, String(row.emittedAt), JSON.stringify(row.data)];
+      cells = [row.abId, String(row.emittedAt), jsonText(row.data)];
     } else {
       const { values, additional } = splitDeclared(row.data, this.declared, this.declaredSet);
-      cells = [row.abId, String(row.emittedAt), ...values.map(csvCell), additional ? JSON.stringify(additional) : null];
+      cells = [row.abId, String(row.emittedAt), ...values.map(csvCell), additional ? jsonText(additional) : null];
     }
     this.batch.push(cells);
     if (this.batch.length >= ROWS_PER_BATCH) this.flushBatch();
@@ -94,6 +95,6 @@ export function csvCell(value: unknown): string | null {
     case 'undefined':
       return null;
     default:
-      return value === null ? null : JSON.stringify(value);
+      return value === null ? null : jsonText(value);
   }
 }

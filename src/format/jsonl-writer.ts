@@ -1,5 +1,6 @@
 import type { Flattening } from '../config/connector-config.js';
 import { AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
+import { jsonText } from '../transform/json-text.js';
 import { TextChunker, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
 /**
@@ -31,11 +32,11 @@ class JsonlWriter implements SyncFormatWriter {
 
 export function encodeJsonlRow(row: OutputRow, flattening: Flattening): string {
   const head = `{"${AB_ID}":"${row.abId}","${EMITTED_AT}":${row.emittedAt}`;
-  if (flattening === 'none') return `${head},"${DATA}":${JSON.stringify(row.data)}}\n`;
+  if (flattening === 'none') return `${head},"${DATA}":${jsonText(row.data)}}\n`;
   if (AB_ID in row.data || EMITTED_AT in row.data) {
     // The metadata columns win over record fields of the same name; never emit a duplicate key.
-    return JSON.stringify({ ...row.data, [AB_ID]: row.abId, [EMITTED_AT]: row.emittedAt }) + '\n';
+    return jsonText({ ...row.data, [AB_ID]: row.abId, [EMITTED_AT]: row.emittedAt }) + '\n';
   }
-  const body = JSON.stringify(row.data);
+  const body = jsonText(row.data);
   return body === '{}' ? `${head}}\n` : `${head},${body.slice(1)}\n`;
 }

@@ -1,5 +1,6 @@
 import type { AirbyteMessage, AirbyteStateMessage, LogLevel } from './messages.js';
 import { ConnectorError, errorMessage } from '../errors.js';
+import { jsonText } from '../transform/json-text.js';
 
 /**
  * The only code that writes to stdout. Every line is one Airbyte protocol message, so an
@@ -9,7 +10,8 @@ export class ProtocolWriter {
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
 
   emit(message: AirbyteMessage): void {
-    this.out.write(JSON.stringify(message) + '\n');
+    // jsonText: a state may carry integers beyond 2^53 (as BigInt), echoed exactly.
+    this.out.write(jsonText(message) + '\n');
   }
 
   log(level: LogLevel, message: string): void {

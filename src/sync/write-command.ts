@@ -6,6 +6,7 @@ import { StateStats } from '../checkpoint/state-stats.js';
 import { ConfigError, SystemError, errorMessage } from '../errors.js';
 import { outputFormat, type OutputFormat } from '../format/format-for-config.js';
 import { LineTooLongError, readLines } from '../protocol/line-reader.js';
+import { parseMessage } from '../protocol/parse-message.js';
 import { describeStream, type AirbyteRecordMessage, type AirbyteStateMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/protocol-writer.js';
 import type { OpenFile } from '../roll/open-file.js';
@@ -123,7 +124,7 @@ class WriteSession {
         if (line.trim() === '') continue;
         let message: { type?: unknown; record?: unknown; state?: unknown };
         try {
-          message = JSON.parse(line) as typeof message;
+          message = parseMessage(line) as typeof message;
         } catch (err) {
           throw new SystemError(
             `Input line ${lineNumber} is not valid JSON (${errorMessage(err)}): ${line.slice(0, 120)}. Every input line must be one Airbyte message.`,

@@ -1,6 +1,8 @@
-/** Builders for Airbyte input messages, as a source would emit them. */
+import { jsonText } from '../../src/transform/json-text.js';
+
+/** Builders for Airbyte input messages, as a source would emit them (BigInt values as JSON integers). */
 export function record(stream: string, data: Record<string, unknown>, opts: { namespace?: string; emittedAt?: number } = {}): string {
-  return JSON.stringify({
+  return jsonText({
     type: 'RECORD',
     record: { stream, ...(opts.namespace ? { namespace: opts.namespace } : {}), data, emitted_at: opts.emittedAt ?? 1_700_000_000_000 },
   });

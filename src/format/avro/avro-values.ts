@@ -12,6 +12,7 @@
 import { ADDITIONAL_PROPERTIES, AB_ID, EMITTED_AT } from '../../transform/output-row.js';
 import { ADDITIONAL_PROPERTIES_ALIASES, branchKey, type AvroRecordSchema, type AvroType } from './json-schema-to-avro.js';
 import { ORIGINAL_NAME_DOC } from './avro-names.js';
+import { jsonText } from '../../transform/json-text.js';
 
 /** Counts values that did not fit their declared type, by field path. */
 export type MismatchCounter = (fieldPath: string) => void;
@@ -103,7 +104,7 @@ function additionalProperties(data: Record<string, unknown>, declared: Set<strin
 }
 
 function asText(v: unknown): string {
-  return typeof v === 'string' ? v : v === null ? 'null' : typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
+  return typeof v === 'string' ? v : v === null ? 'null' : jsonText(v);
 }
 
 function typeConverter(type: AvroType): Converter {
@@ -173,6 +174,7 @@ function primitive(name: string): Attempt {
     case 'double':
       return (v) => {
         if (typeof v === 'number') return v;
+        if (typeof v === 'bigint') return Number(v);
         if (typeof v === 'string' && (DECIMAL.test(v.trim()) || v === 'NaN' || v === 'Infinity' || v === '-Infinity')) return Number(v);
         return NO_MATCH;
       };

@@ -1,5 +1,6 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { OutputRow } from '../../transform/output-row.js';
+import { jsonText } from '../../transform/json-text.js';
 import type { FormatWriter, FormatWriterFactory } from '../format-writer.js';
 import { jsonSchemaToAvro } from '../avro/json-schema-to-avro.js';
 import { compileRecord, type RecordConverter } from '../avro/avro-values.js';
@@ -128,7 +129,7 @@ function estimateBytes(data: Record<string, unknown>): number {
   let n = 0;
   for (const key in data) {
     const v = data[key];
-    n += key.length + (typeof v === 'string' ? v.length : typeof v === 'object' && v !== null ? JSON.stringify(v).length : 8);
+    n += key.length + (typeof v === 'string' ? v.length : typeof v === 'object' && v !== null ? jsonText(v).length : 8);
   }
   return n;
 }
