@@ -3,7 +3,7 @@ import type { S3DestinationSpec } from './generated/config-types.js';
 /** The user's config as the spec describes it (generated from spec/spec.json). */
 export type RawConfig = S3DestinationSpec;
 
-export type TextCompression = 'none' | 'gzip';
+export type TextCompression = { kind: 'none' } | { kind: 'gzip' } | { kind: 'zstd'; level: number };
 export type Flattening = 'none' | 'root';
 
 export type FormatConfig =

@@ -82,7 +82,13 @@ function resolveFormat(format: RawConfig['format']): FormatConfig {
     case 'CSV': {
       const flattening = format.flattening === 'Root level flattening' ? 'root' : 'none';
       // Airbyte writes GZIP when the compression block is absent.
-      const compression: TextCompression = format.compression?.compression_type === 'No Compression' ? 'none' : 'gzip';
+      const c = format.compression;
+      const compression: TextCompression =
+        c?.compression_type === 'No Compression'
+          ? { kind: 'none' }
+          : c?.compression_type === 'ZSTD'
+            ? { kind: 'zstd', level: c.compression_level ?? 3 }
+            : { kind: 'gzip' };
       return { kind: format.format_type === 'JSONL' ? 'jsonl' : 'csv', flattening, compression };
     }
     case 'Avro':

@@ -29,14 +29,14 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
   const format = config.format;
   switch (format.kind) {
     case 'jsonl':
-      return { writerFor: () => new JsonlWriterFactory(format.flattening), compressor: compressorFor(format.compression) };
+      return { writerFor: () => new JsonlWriterFactory(format.flattening), compressor: await compressorFor(format.compression) };
     case 'csv':
-      return { writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema), compressor: compressorFor(format.compression) };
+      return { writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema), compressor: await compressorFor(format.compression) };
     case 'avro': {
       const codec = await avroCodec(format.codec);
       return {
         writerFor: (s) => new AvroWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, codec),
-        compressor: compressorFor('none'),
+        compressor: await compressorFor({ kind: 'none' }),
       };
     }
     case 'parquet': {
@@ -61,7 +61,7 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       size('max_padding_size_mb', 8, MB); // validated; see the README for why it has no effect on S3
       return {
         writerFor: (s) => new ParquetWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, options),
-        compressor: compressorFor('none'),
+        compressor: await compressorFor({ kind: 'none' }),
       };
     }
   }

@@ -9,6 +9,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { DEFAULT_FILE_NAME_PATTERN } from '../config/connector-config.js';
+import { epochDay, NO_MATCH, timestampMicros } from '../transform/dates.js';
 
 export interface StreamPathInput {
   bucketPath: string;
@@ -19,6 +20,8 @@ export interface StreamPathInput {
   syncStart: Date;
   /** The value of ${UUID}; one per stream and sync. */
   uuid: string;
+  /** The value of ${SYNC_ID} and ${JOB_ID}: the catalog's sync id, or a run id. */
+  syncId: string;
 }
 
 export interface FileNameInput {
@@ -33,7 +36,13 @@ export interface FileNameInput {
 }
 
 const S3_MAX_KEY_BYTES = 1024;
-const PATH_PLACEHOLDERS = ['NAMESPACE', 'STREAM_NAME', 'YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'EPOCH', 'UUID'] as const;
+const PATH_PLACEHOLDERS = ['NAMESPACE', 'STREAM_NAME', 'YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'EPOCH', 'UUID', 'DATE', 'JOB_ID', 'SYNC_ID'] as const;
+/** ${FIELD:name} or ${FIELD:name:PART}: a folder per value of a record field. */
+const FIELD_VARIABLE = /^FIELD:([^:}]+)(?::(YEAR|MONTH|DAY|HOUR|DATE))?$/;
+export const NULL_PARTITION = '__null__';
+export const EMPTY_PARTITION = '__empty__';
+export const INVALID_PARTITION = '__invalid__';
+const MAX_PARTITION_CHARS = 128;
 type PathPlaceholder = (typeof PATH_PLACEHOLDERS)[number];
 const PATH_VARIABLE = /\$\{([^}]*)\}/g;
 const FILE_VARIABLE = /\{([^}]*)\}/g;
@@ -65,6 +74,9 @@ function pathValues(input: StreamPathInput): Record<PathPlaceholder, string> {
     MILLISECOND: pad(t.getUTCMilliseconds(), 3),
     EPOCH: String(t.getTime()),
     UUID: input.uuid,
+    DATE: `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`,
+    JOB_ID: sanitizeName(input.syncId),
+    SYNC_ID: sanitizeName(input.syncId),
   };
 }
 
@@ -76,14 +88,85 @@ function underBucketPath(bucketPath: string, rendered: string): string {
   return ((bucketPath ? bucketPath + '/' : '') + rendered).replace(/\/{2,}/g, '/').replace(/^\//, '');
 }
 
+/** The folder-and-prefix of a stream's keys: fixed for the sync, or per record with ${FIELD:...}. */
+export interface StreamPathTemplate {
+  /** True when the path depends on record values. */
+  readonly perRecord: boolean;
+  render(data?: Record<string, unknown>): string;
+}
+
 /**
- * The folder-and-prefix part of every key of one stream in one sync, e.g.
- * `data_output_path/public/users/2021_01_01_1609459200000_`. File names are appended to it as-is.
+ * Compiles a stream's path once: placeholders of the sync are rendered now, ${FIELD:...} parts
+ * per record. The result is e.g. `data_output_path/public/users/2021_01_01_1609459200000_`;
+ * file names are appended to it as-is.
  */
-export function renderStreamPath(input: StreamPathInput): string {
+export function compileStreamPath(input: StreamPathInput): StreamPathTemplate {
   const values = pathValues(input);
-  const rendered = input.pathFormat.replace(PATH_VARIABLE, (_m, name: string) => values[name as PathPlaceholder] ?? '');
-  return underBucketPath(input.bucketPath, rendered);
+  const parts = input.pathFormat.split(PATH_VARIABLE).map((piece, i): string | ((data: Record<string, unknown>) => string) => {
+    if (i % 2 === 0) return piece;
+    const field = FIELD_VARIABLE.exec(piece);
+    if (field) return fieldPartition(field[1]!, field[2] as DatePart | undefined);
+    return values[piece as PathPlaceholder] ?? '';
+  });
+  if (parts.every((p) => typeof p === 'string')) {
+    const fixed = underBucketPath(input.bucketPath, parts.join(''));
+    return { perRecord: false, render: () => fixed };
+  }
+  return {
+    perRecord: true,
+    render: (data = {}) => underBucketPath(input.bucketPath, parts.map((p) => (typeof p === 'string' ? p : p(data))).join('')),
+  };
+}
+
+/** The path of a stream whose template has no ${FIELD:...} part, or of one record's partition. */
+export function renderStreamPath(input: StreamPathInput, data?: Record<string, unknown>): string {
+  return compileStreamPath(input).render(data);
+}
+
+type DatePart = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR' | 'DATE';
+
+/** A field's value (a dotted name reaches into nested objects), or undefined. */
+function lookup(data: Record<string, unknown>, name: string): unknown {
+  if (name in data) return data[name];
+  let v: unknown = data;
+  for (const key of name.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * One partition folder name from a record: the value made S3-safe like stream names, at most 128
+ * characters; `__null__` when the field is missing or null, `__empty__` for an empty string, and
+ * `__invalid__` for an object or array, or a date part of a value that is not an RFC 3339 date.
+ */
+function fieldPartition(name: string, part: DatePart | undefined): (data: Record<string, unknown>) => string {
+  return (data) => {
+    const v = lookup(data, name);
+    if (v === null || v === undefined) return NULL_PARTITION;
+    if (part) {
+      const t = typeof v === 'string' ? parseInstant(v) : undefined;
+      if (!t) return INVALID_PARTITION;
+      switch (part) {
+        case 'YEAR': return String(t.getUTCFullYear());
+        case 'MONTH': return pad(t.getUTCMonth() + 1);
+        case 'DAY': return pad(t.getUTCDate());
+        case 'HOUR': return pad(t.getUTCHours());
+        case 'DATE': return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+      }
+    }
+    if (typeof v === 'object') return INVALID_PARTITION;
+    const text = String(v);
+    return text === '' ? EMPTY_PARTITION : sanitizeName(text).slice(0, MAX_PARTITION_CHARS);
+  };
+}
+
+function parseInstant(text: string): Date | undefined {
+  const micros = timestampMicros(text);
+  if (micros !== NO_MATCH) return new Date(Number(micros / 1000n));
+  const day = epochDay(text);
+  return day === NO_MATCH ? undefined : new Date(day * 86_400_000);
 }
 
 /** Formats a time with the Java SimpleDateFormat letters Airbyte's {date:...} accepts. */
@@ -167,9 +250,9 @@ export function validateTemplates(config: { bucketPath: string; pathFormat: stri
   check('s3_bucket_path', config.bucketPath);
   check('s3_path_format', config.pathFormat);
   for (const m of config.pathFormat.matchAll(PATH_VARIABLE)) {
-    if (!(PATH_PLACEHOLDERS as readonly string[]).includes(m[1]!)) {
+    if (!(PATH_PLACEHOLDERS as readonly string[]).includes(m[1]!) && !FIELD_VARIABLE.test(m[1]!)) {
       throw new ConfigError(
-        `s3_path_format uses the unknown placeholder ${m[0]}. Use only ${PATH_PLACEHOLDERS.map((p) => '${' + p + '}').join(' ')}.`,
+        `s3_path_format uses the unknown placeholder ${m[0]}. Use ${PATH_PLACEHOLDERS.map((p) => '${' + p + '}').join(' ')}, or \${FIELD:name} / \${FIELD:name:YEAR|MONTH|DAY|HOUR|DATE} for a record field.`,
       );
     }
   }
@@ -223,13 +306,13 @@ export function nextPartNumber(existingFileNames: Iterable<string>, matcher: Reg
  * before the first time-dependent placeholder) and a regex for whole keys. Overwrite deletes only
  * keys this matches, never foreign objects that merely share the prefix.
  */
-export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uuid'> & { fileNamePattern?: string }): {
+export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uuid' | 'syncId'> & { fileNamePattern?: string }): {
   prefix: string;
   regex: RegExp;
 } {
   const timePatterns: Record<string, string> = {
     YEAR: '\\d{4}', MONTH: '\\d{2}', DAY: '\\d{2}', HOUR: '\\d{2}', MINUTE: '\\d{2}', SECOND: '\\d{2}',
-    MILLISECOND: '\\d{3}', EPOCH: '\\d+', UUID: '[0-9a-fA-F-]{36}',
+    MILLISECOND: '\\d{3}', EPOCH: '\\d+', UUID: '[0-9a-fA-F-]{36}', DATE: '\\d{4}-\\d{2}-\\d{2}',
   };
   // Render with markers for the variable parts, so slashes collapse exactly as in renderStreamPath.
   const marker = (name: string) => `\u0001${name}\u0002`;

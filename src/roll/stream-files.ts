@@ -3,11 +3,21 @@ import type { ConnectorConfig } from '../config/connector-config.js';
 import type { CatalogStream } from '../catalog/configured-catalog.js';
 import type { Compressor } from '../format/compression.js';
 import type { FormatWriterFactory } from '../format/format-writer.js';
-import { fileNameMatcher, nextPartNumber, objectKey, renderFileName, renderStreamPath } from '../naming/object-keys.js';
+import {
+  compileStreamPath,
+  fileNameMatcher,
+  nextPartNumber,
+  objectKey,
+  renderFileName,
+  type StreamPathTemplate,
+} from '../naming/object-keys.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Semaphore } from '../store/semaphore.js';
 import type { OutputRow } from '../transform/output-row.js';
 import type { CheckpointTracker } from '../checkpoint/checkpoint-tracker.js';
+import { SystemError } from '../errors.js';
+import { describeStream } from '../protocol/messages.js';
+import { describeStoreError } from '../store/store-errors.js';
 import { ObjectUploader } from './object-uploader.js';
 import { OpenFile } from './open-file.js';
 
@@ -21,6 +31,8 @@ export interface StreamFilesContext {
   syncId: string;
   rollBytes: number;
   partBytes: number;
+  /** Open files per stream at most (one per partition path); the least recently used rolls. */
+  maxOpenFiles: number;
   slots: Semaphore;
   tracker: CheckpointTracker<OpenFile>;
   /** Called with the first failure of a file that was completing in the background. */
@@ -33,31 +45,46 @@ export interface CompletedFile {
   bytes: number;
 }
 
+/** What is known of one folder (path) the stream writes into. */
+interface PathState {
+  nextPart: number;
+  usedNames: Set<string>;
+  open?: OpenFile;
+}
+
 /**
- * The file roller of one stream: at most one open file, rolled when its compressed size reaches
- * the threshold. A rolled file finishes and commits in the background while rows flow into the
- * next one; the checkpoint tracker learns when each becomes visible.
+ * The file roller of one stream: at most one open file per path (a stream has one path, or one
+ * per partition with ${FIELD:...}), rolled when its compressed size reaches the threshold. A
+ * rolled file finishes and commits in the background while rows flow into the next one; the
+ * checkpoint tracker learns when each becomes visible. With partitions, at most maxOpenFiles are
+ * open at once: opening one more first rolls the least recently used, so memory stays bounded
+ * however many values a field has.
  */
 export class StreamFiles {
-  readonly streamPath: string;
   readonly completed: CompletedFile[] = [];
   rows = 0;
   rawBytes = 0;
-  private open: OpenFile | undefined;
+  private readonly template: StreamPathTemplate;
+  private readonly paths = new Map<string, PathState>();
+  /** Paths with an open file, least recently used first (Map keeps insertion order). */
+  private readonly openPaths = new Map<string, PathState>();
   private readonly finishing = new Set<OpenFile>();
   private readonly pending = new Set<Promise<void>>();
-  private readonly usedNames = new Set<string>();
-  private nextPart = 0;
+  private readonly numbered: boolean;
+  private readonly matcher: RegExp;
 
   constructor(private readonly ctx: StreamFilesContext) {
-    this.streamPath = renderStreamPath({
+    this.template = compileStreamPath({
       bucketPath: ctx.config.bucketPath,
       pathFormat: ctx.config.pathFormat,
       namespace: ctx.stream.descriptor.namespace,
       streamName: ctx.stream.descriptor.name,
       syncStart: ctx.syncStart,
       uuid: randomUUID(),
+      syncId: ctx.syncId,
     });
+    this.numbered = (ctx.config.fileNamePattern ?? '{part_number}').includes('{part_number}');
+    this.matcher = fileNameMatcher(ctx.config.fileNamePattern, this.extension);
   }
 
   get format(): FormatWriterFactory {
@@ -68,31 +95,68 @@ export class StreamFiles {
     return this.ctx.format.extension + this.ctx.compressor.extension;
   }
 
-  /**
-   * Lists what already lies under this stream's path, so part numbers continue after the highest
-   * one there and no existing object is ever overwritten.
-   */
+  /** The stream's path, or its first partition's (for messages). */
+  get streamPath(): string {
+    return this.template.perRecord ? (this.paths.keys().next().value ?? this.template.render({})) : this.template.render();
+  }
+
+  /** Lists the stream's path up front when it does not depend on records. */
   async prepare(): Promise<void> {
-    const matcher = fileNameMatcher(this.ctx.config.fileNamePattern, this.extension);
+    if (!this.template.perRecord) await this.preparePath(this.template.render());
+  }
+
+  /**
+   * Lists what already lies under a path, so part numbers continue after the highest one there
+   * and no existing object is ever overwritten.
+   */
+  private async preparePath(path: string): Promise<PathState> {
     const names: string[] = [];
-    for await (const o of this.ctx.store.list(this.streamPath)) names.push(o.key.slice(this.streamPath.length));
-    names.forEach((n) => this.usedNames.add(n));
-    this.nextPart = nextPartNumber(names, matcher);
+    try {
+      for await (const o of this.ctx.store.list(path)) names.push(o.key.slice(path.length));
+    } catch (err) {
+      const label = describeStream(this.ctx.stream.descriptor);
+      throw new SystemError(`Cannot list ${path} for stream ${label}: ${describeStoreError(err)}`, { cause: err });
+    }
+    const state: PathState = { nextPart: nextPartNumber(names, this.matcher), usedNames: new Set(names) };
+    this.paths.set(path, state);
+    return state;
   }
 
   write(row: OutputRow, seq: number): Promise<void> | undefined {
-    const file = (this.open ??= this.openFile(seq));
+    const path = this.template.perRecord ? this.template.render(row.data) : this.template.render();
+    const state = this.paths.get(path);
+    if (!state) return this.preparePath(path).then((s) => this.writeTo(path, s, row, seq));
+    return this.writeTo(path, state, row, seq);
+  }
+
+  private writeTo(path: string, state: PathState, row: OutputRow, seq: number): Promise<void> | undefined {
+    let file = state.open;
+    if (file) {
+      // Most recently used goes last.
+      this.openPaths.delete(path);
+      this.openPaths.set(path, state);
+    } else {
+      if (this.openPaths.size >= this.ctx.maxOpenFiles) this.rollPath(this.openPaths.keys().next().value!);
+      file = state.open = this.openFile(path, state, seq);
+      this.openPaths.set(path, state);
+    }
     this.rows++;
     const wait = file.write(row);
-    if (file.compressedBytes >= this.ctx.rollBytes) this.roll();
+    if (file.compressedBytes >= this.ctx.rollBytes) this.rollPath(path);
     return wait;
   }
 
-  /** Completes the open file, if any, in the background. */
+  /** Completes every open file in the background. */
   roll(): void {
-    const file = this.open;
-    if (!file) return;
-    this.open = undefined;
+    for (const path of [...this.openPaths.keys()]) this.rollPath(path);
+  }
+
+  private rollPath(path: string): void {
+    const state = this.openPaths.get(path);
+    const file = state?.open;
+    this.openPaths.delete(path);
+    if (!state || !file) return;
+    state.open = undefined;
     this.finishing.add(file);
     const done = (async () => {
       await file.finish();
@@ -114,35 +178,36 @@ export class StreamFiles {
 
   /** Discards every file not yet visible. Never throws. */
   async abortAll(): Promise<void> {
-    const files = [...this.finishing, ...(this.open ? [this.open] : [])];
-    this.open = undefined;
+    const files = [...this.finishing, ...[...this.openPaths.values()].flatMap((s) => (s.open ? [s.open] : []))];
+    this.openPaths.clear();
     await Promise.allSettled(files.map((f) => f.abort()));
   }
 
   get openBytes(): number {
-    return this.open?.compressedBytes ?? 0;
+    let n = 0;
+    for (const s of this.openPaths.values()) n += s.open?.compressedBytes ?? 0;
+    return n;
   }
 
-  private openFile(firstSeq: number): OpenFile {
+  private openFile(path: string, state: PathState, firstSeq: number): OpenFile {
     const fileTime = new Date();
-    const numbered = (this.ctx.config.fileNamePattern ?? '{part_number}').includes('{part_number}');
     let name = '';
     for (let attempt = 0; ; attempt++) {
       name = renderFileName({
         pattern: this.ctx.config.fileNamePattern,
-        partNumber: this.nextPart,
+        partNumber: state.nextPart,
         extension: this.extension,
         fileTime,
         syncId: this.ctx.syncId,
       });
-      if (numbered) this.nextPart++;
+      if (this.numbered) state.nextPart++;
       // A pattern without {part_number} renders the same name for every file: add a counter
       // rather than overwrite an existing object.
       else if (attempt > 0) name = withCounter(name, this.extension, attempt);
-      if (!this.usedNames.has(name)) break;
+      if (!state.usedNames.has(name)) break;
     }
-    this.usedNames.add(name);
-    const key = objectKey(this.streamPath, name);
+    state.usedNames.add(name);
+    const key = objectKey(path, name);
     const metadata: Record<string, string> = {};
     if (this.ctx.stream.generationId !== undefined) metadata['ab-generation-id'] = String(this.ctx.stream.generationId);
     const uploader = new ObjectUploader({

@@ -10,6 +10,8 @@ export interface Tuning {
   rollBytes: number;
   /** Multipart part size. */
   partBytes: number;
+  /** Open files per stream at most, with ${FIELD:...} partitions; the least recently used rolls. */
+  maxOpenFilesPerStream: number;
   /** Part uploads in flight across all files. */
   uploadConcurrency: number;
   /** Held states older than this force every open file to complete at the next STATE. */
@@ -42,6 +44,7 @@ export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
   return {
     rollBytes: num('DESTINATION_S3_ROLL_BYTES', 200 * MB, 1),
     partBytes: num('DESTINATION_S3_PART_BYTES', 8 * MB, MIN_PART_BYTES),
+    maxOpenFilesPerStream: num('DESTINATION_S3_MAX_OPEN_FILES_PER_STREAM', 16, 1),
     uploadConcurrency: num('DESTINATION_S3_UPLOAD_CONCURRENCY', 4, 1),
     flushIntervalMs: num('DESTINATION_S3_FLUSH_INTERVAL_SECONDS', 15 * 60, 0) * 1000,
     maxHeldStateBytes: num('DESTINATION_S3_MAX_HELD_STATE_BYTES', 16 * MB, 1),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadCatalog, streamKey, type CatalogStream } from '../catalog/configured-catalog.js';
 import type { ConnectorConfig } from '../config/connector-config.js';
 import { loadConfig } from '../config/load-config.js';
@@ -64,6 +65,8 @@ class WriteSession {
   private readonly progress: Progress;
   private readonly slots: Semaphore;
   private readonly syncStart = new Date();
+  /** Stands for the sync id ({sync_id}, ${SYNC_ID}) when neither the catalog nor WORKER_JOB_ID gives one. */
+  private readonly runId = randomUUID();
   private failure: unknown;
   private recordSeq = 0;
 
@@ -200,18 +203,15 @@ class WriteSession {
       format: this.format.writerFor(slot.stream),
       compressor: this.format.compressor,
       syncStart: this.syncStart,
-      syncId: String(slot.stream.syncId ?? this.env.WORKER_JOB_ID ?? ''),
+      syncId: String(slot.stream.syncId ?? this.env.WORKER_JOB_ID ?? this.runId),
       rollBytes: this.tuning.rollBytes,
       partBytes: this.tuning.partBytes,
+      maxOpenFiles: this.tuning.maxOpenFilesPerStream,
       slots: this.slots,
       tracker: this.tracker,
       onFailure: (err) => (this.failure ??= err),
     });
-    try {
-      await files.prepare();
-    } catch (err) {
-      throw new SystemError(`Cannot list ${files.streamPath} for stream ${slot.label}: ${describeStoreError(err)}`, { cause: err });
-    }
+    await files.prepare();
     slot.files = files;
   }
 

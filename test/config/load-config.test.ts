@@ -52,7 +52,7 @@ describe('config', () => {
 
   it('resolves Airbyte’s defaults: GZIP when compression is absent, no flattening, default path template', () => {
     const c = parseConfig({ ...base, format: { format_type: 'JSONL' } });
-    expect(c.format).toEqual({ kind: 'jsonl', flattening: 'none', compression: 'gzip' });
+    expect(c.format).toEqual({ kind: 'jsonl', flattening: 'none', compression: { kind: 'gzip' } });
     expect(c.pathFormat).toBe('${NAMESPACE}/${STREAM_NAME}/${YEAR}_${MONTH}_${DAY}_${EPOCH}_');
     expect(c.fileNamePattern).toBeUndefined();
     expect(c.credentials).toEqual({ kind: 'default-chain' });
@@ -66,7 +66,7 @@ describe('config', () => {
     const c = parseConfig({ ...base, s3_bucket_path: '/a/b/', access_key_id: 'AK', secret_access_key: 'SK', format: { format_type: 'CSV', flattening: 'Root level flattening', compression: { compression_type: 'No Compression' } } });
     expect(c.bucketPath).toBe('a/b');
     expect(c.credentials).toEqual({ kind: 'static', accessKeyId: 'AK', secretAccessKey: 'SK' });
-    expect(c.format).toEqual({ kind: 'csv', flattening: 'root', compression: 'none' });
+    expect(c.format).toEqual({ kind: 'csv', flattening: 'root', compression: { kind: 'none' } });
   });
 
   it.each([
@@ -77,7 +77,7 @@ describe('config', () => {
     ['a mistyped field', { ...base, s3_bucket_path: 3, format: { format_type: 'JSONL' } }, /s3_bucket_path must be of type string/],
     ['an unknown region', { ...base, s3_bucket_region: 'mars-1', format: { format_type: 'JSONL' } }, /s3_bucket_region must be one of/],
     ['a CSV block without flattening', { ...base, format: { format_type: 'CSV' } }, /format\.flattening is required/],
-    ['an unknown compression', { ...base, format: { format_type: 'CSV', flattening: 'No flattening', compression: { compression_type: 'LZMA' } } }, /format\.compression\.compression_type must be one of "No Compression", "GZIP"/],
+    ["an unknown compression", { ...base, format: { format_type: "CSV", flattening: "No flattening", compression: { compression_type: "LZMA" } } }, /format\.compression\.compression_type must be one of "No Compression", "GZIP", "ZSTD"/],
     ['half a key pair', { ...base, access_key_id: 'AK', format: { format_type: 'JSONL' } }, /Only one of access_key_id and secret_access_key/],
     ['a config that is not an object', [1, 2], /must be a JSON object/],
   ])('refuses %s with a message naming the field', (_label, raw, message) => {

@@ -33,6 +33,7 @@ function key(opts: {
     streamName: opts.stream ?? 'users',
     syncStart: opts.time ?? T,
     uuid: UUID,
+    syncId: '42',
   });
   const name = renderFileName({
     pattern: opts.pattern,

@@ -68,24 +68,32 @@ export type OutputFormat =
  */
 export type Flattening = 'No flattening' | 'Root level flattening';
 /**
- * Compression of each output file. GZIP (the default when this block is absent) adds ".gz" to the file extension.
+ * Compression of each output file. GZIP (the default when this block is absent) adds ".gz" to the file extension, ZSTD adds ".zst".
  */
-export type Compression = NoCompression | GZIP;
+export type Compression = NoCompression | GZIP | ZSTD;
+/**
+ * zstd level, 1 (fastest) to 22 (smallest). Default: 3.
+ */
+export type CompressionLevel = number;
 /**
  * "No flattening" writes each record as JSON in the _airbyte_data column. "Root level flattening" writes each top-level field of the record as its own column.
  */
 export type Flattening1 = 'No flattening' | 'Root level flattening';
 /**
- * Compression of each output file. GZIP (the default when this block is absent) adds ".gz" to the file extension.
+ * Compression of each output file. GZIP (the default when this block is absent) adds ".gz" to the file extension, ZSTD adds ".zst".
  */
-export type Compression1 = NoCompression1 | GZIP1;
+export type Compression1 = NoCompression1 | GZIP1 | ZSTD1;
+/**
+ * zstd level, 1 (fastest) to 22 (smallest). Default: 3.
+ */
+export type CompressionLevel1 = number;
 /**
  * Codec of the Avro data blocks.
  */
 export type CompressionCodec = NoCompression2 | Deflate | Bzip2 | Xz | Zstandard | Snappy;
 export type DeflateLevel = number;
-export type CompressionLevel = number;
-export type CompressionLevel1 = number;
+export type CompressionLevel2 = number;
+export type CompressionLevel3 = number;
 export type IncludeChecksum = boolean;
 /**
  * Codec of the data pages.
@@ -147,6 +155,10 @@ export interface NoCompression {
 export interface GZIP {
   compression_type: 'GZIP';
 }
+export interface ZSTD {
+  compression_type: 'ZSTD';
+  compression_level?: CompressionLevel;
+}
 export interface JSONLinesNewlineDelimitedJSON {
   format_type: 'JSONL';
   flattening?: Flattening1;
@@ -157,6 +169,10 @@ export interface NoCompression1 {
 }
 export interface GZIP1 {
   compression_type: 'GZIP';
+}
+export interface ZSTD1 {
+  compression_type: 'ZSTD';
+  compression_level?: CompressionLevel1;
 }
 export interface AvroApacheAvro {
   format_type: 'Avro';
@@ -174,11 +190,11 @@ export interface Bzip2 {
 }
 export interface Xz {
   codec: 'xz';
-  compression_level: CompressionLevel;
+  compression_level: CompressionLevel2;
 }
 export interface Zstandard {
   codec: 'zstandard';
-  compression_level: CompressionLevel1;
+  compression_level: CompressionLevel3;
   include_checksum: IncludeChecksum;
 }
 export interface Snappy {

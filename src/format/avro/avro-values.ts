@@ -12,6 +12,7 @@
 import { ADDITIONAL_PROPERTIES, AB_ID, EMITTED_AT } from '../../transform/output-row.js';
 import { ADDITIONAL_PROPERTIES_ALIASES, branchKey, type AvroRecordSchema, type AvroType } from './json-schema-to-avro.js';
 import { ORIGINAL_NAME_DOC } from './avro-names.js';
+import { epochDay, NO_MATCH, timeMicros, timestampMicros } from '../../transform/dates.js';
 import { jsonText } from '../../transform/json-text.js';
 
 /** Counts values that did not fit their declared type, by field path. */
@@ -24,15 +25,10 @@ interface CompiledField {
 }
 
 type Converter = (value: unknown, mismatch: MismatchCounter, path: string) => unknown;
-const NO_MATCH = Symbol('no match');
 type Attempt = (value: unknown, mismatch: MismatchCounter, path: string) => unknown | typeof NO_MATCH;
 
-const MICROS_PER_DAY = 86_400_000_000n;
 const INTEGER = /^[-+]?\d+$/;
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{1,2}:?\d{2})?$/;
-const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|z|[+-]\d{1,2}:?\d{2})?$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -193,47 +189,4 @@ function toLong(v: unknown): unknown {
     return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }
   return NO_MATCH;
-}
-
-function fractionMicros(fraction: string | undefined): bigint {
-  return fraction ? BigInt((fraction.slice(1) + '000000').slice(0, 6)) : 0n;
-}
-
-function offsetMinutes(zone: string | undefined): number {
-  if (!zone || zone === 'Z' || zone === 'z') return 0;
-  const m = /^([+-])(\d{1,2}):?(\d{2})$/.exec(zone)!;
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
-
-/** RFC 3339 date-time to microseconds since the epoch, UTC; a time without zone counts as UTC. */
-export function timestampMicros(text: string): bigint | typeof NO_MATCH {
-  const m = DATE_TIME.exec(text.trim());
-  if (!m) return NO_MATCH;
-  const day = epochDay(m[1]!);
-  if (day === NO_MATCH) return NO_MATCH;
-  const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4])];
-  if (h > 23 || min > 59 || s > 60) return NO_MATCH;
-  const seconds = BigInt(day) * 86_400n + BigInt(h * 3600 + min * 60 + s - offsetMinutes(m[6]) * 60);
-  return seconds * 1_000_000n + fractionMicros(m[5]);
-}
-
-/** yyyy-MM-dd to days since 1970-01-01. */
-export function epochDay(text: string): number | typeof NO_MATCH {
-  const m = DATE.exec(text.trim());
-  if (!m) return NO_MATCH;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const check = new Date(ms);
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return NO_MATCH;
-  return Math.round(ms / 86_400_000);
-}
-
-/** HH:mm:ss[.ffffff][zone] to microseconds after midnight (UTC when a zone is given). */
-export function timeMicros(text: string): bigint | typeof NO_MATCH {
-  const m = TIME.exec(text.trim());
-  if (!m) return NO_MATCH;
-  const [h, min, s] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (h > 23 || min > 59 || s > 59) return NO_MATCH;
-  const micros = BigInt(h * 3600 + min * 60 + s - offsetMinutes(m[5]) * 60) * 1_000_000n + fractionMicros(m[4]);
-  return ((micros % MICROS_PER_DAY) + MICROS_PER_DAY) % MICROS_PER_DAY;
 }
