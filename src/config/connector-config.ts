@@ -31,6 +31,8 @@ export interface ConnectorConfig {
   /** Undefined when the user gave none: `{part_number}{format_extension}` is used. */
   fileNamePattern?: string;
   format: FormatConfig;
+  /** Write a Redshift COPY manifest per stream after each sync. */
+  redshiftManifest: boolean;
 }
 
 export const DEFAULT_PATH_FORMAT = '${NAMESPACE}/${STREAM_NAME}/${YEAR}_${MONTH}_${DAY}_${EPOCH}_';

@@ -48,6 +48,7 @@ export function parseConfig(raw: unknown): ConnectorConfig {
     credentials: resolveCredentials(config),
     pathFormat: nonBlank(config.s3_path_format) ?? DEFAULT_PATH_FORMAT,
     format: resolveFormat(config.format),
+    redshiftManifest: config.write_redshift_manifest === true,
   };
   const endpoint = nonBlank(config.s3_endpoint);
   if (endpoint !== undefined) resolved.endpoint = endpoint;

@@ -93,6 +93,13 @@ export interface StreamPathTemplate {
   /** True when the path depends on record values. */
   readonly perRecord: boolean;
   render(data?: Record<string, unknown>): string;
+  /** The folder holding the first ${FIELD:...} (all of the path without one): where stream-level objects go. */
+  readonly basePath: string;
+}
+
+/** A stream's Redshift COPY manifest for one sync, beside its files. */
+export function manifestKey(basePath: string, syncStart: Date): string {
+  return objectKey(basePath, `manifest-${syncStart.getTime()}.json`);
 }
 
 /**
@@ -110,11 +117,13 @@ export function compileStreamPath(input: StreamPathInput): StreamPathTemplate {
   });
   if (parts.every((p) => typeof p === 'string')) {
     const fixed = underBucketPath(input.bucketPath, parts.join(''));
-    return { perRecord: false, render: () => fixed };
+    return { perRecord: false, render: () => fixed, basePath: fixed };
   }
+  const firstField = parts.findIndex((p) => typeof p !== 'string');
   return {
     perRecord: true,
     render: (data = {}) => underBucketPath(input.bucketPath, parts.map((p) => (typeof p === 'string' ? p : p(data))).join('')),
+    basePath: underBucketPath(input.bucketPath, folderOf(parts.slice(0, firstField).join(''))),
   };
 }
 
@@ -124,6 +133,11 @@ export function renderStreamPath(input: StreamPathInput, data?: Record<string, u
 }
 
 type DatePart = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR' | 'DATE';
+
+/** Up to and including the last slash: `orders/country=` -> `orders/`. */
+function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
 
 /** A field's value (a dotted name reaches into nested objects), or undefined. */
 function lookup(data: Record<string, unknown>, name: string): unknown {
@@ -338,5 +352,12 @@ export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uui
       return timePatterns[piece] ?? '[^/]+?';
     })
     .join('');
-  return { prefix, regex: new RegExp(`^${source}$`) };
+  // The stream's manifests sit at its path up to the first ${FIELD:...}.
+  const fieldAt = input.pathFormat.search(/\$\{FIELD:/);
+  const basePathFormat = fieldAt === -1 ? input.pathFormat : folderOf(input.pathFormat.slice(0, fieldAt));
+  const manifest = basePathFormat === input.pathFormat && input.fileNamePattern === 'manifest-{timestamp}.json'
+    ? undefined
+    : streamKeyMatcher({ ...input, pathFormat: basePathFormat, fileNamePattern: 'manifest-{timestamp}.json' });
+  const regex = new RegExp(`^(?:${source})$${manifest ? `|${manifest.regex.source}` : ''}`);
+  return { prefix: manifest && manifest.prefix.length < prefix.length ? manifest.prefix : prefix, regex };
 }

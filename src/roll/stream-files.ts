@@ -95,6 +95,11 @@ export class StreamFiles {
     return this.ctx.format.extension + this.ctx.compressor.extension;
   }
 
+  /** The folder holding the first ${FIELD:...} (the path without one): where the stream's manifest goes. */
+  get basePath(): string {
+    return this.template.basePath;
+  }
+
   /** The stream's path, or its first partition's (for messages). */
   get streamPath(): string {
     return this.template.perRecord ? (this.paths.keys().next().value ?? this.template.render({})) : this.template.render();

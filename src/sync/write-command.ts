@@ -17,6 +17,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { Semaphore } from '../store/semaphore.js';
 import { toOutputRow } from '../transform/output-row.js';
 import { describeStoreError } from '../store/store-errors.js';
+import { manifestKey } from '../naming/object-keys.js';
 import { Progress } from './progress.js';
 import { truncateStream, truncates } from './truncate-stream.js';
 import { readTuning, type Tuning } from './tuning.js';
@@ -102,7 +103,8 @@ class WriteSession {
     try {
       await this.consume(input);
       await this.completeAllFiles();
-      await this.truncateOverwrittenStreams();
+      const manifests = await this.writeManifests();
+      await this.truncateOverwrittenStreams(manifests);
       this.reportTypeMismatches();
       if (this.tracker.heldCount > 0) throw new Error(`${this.tracker.heldCount} state(s) still held after every file completed`);
       this.reportProgress('summary');
@@ -253,10 +255,39 @@ class WriteSession {
     return new SystemError(`Uploading to ${this.store.location} failed: ${describeStoreError(err)}`, { cause: err });
   }
 
-  private async truncateOverwrittenStreams(): Promise<void> {
+  /**
+   * One Redshift COPY manifest per stream that wrote files, once all of them are visible: it
+   * lists exactly this sync's objects, so `COPY ... MANIFEST` loads this sync and nothing else.
+   */
+  private async writeManifests(): Promise<Map<StreamSlot, string>> {
+    const written = new Map<StreamSlot, string>();
+    if (!this.config.redshiftManifest) return written;
+    for (const slot of this.streams.values()) {
+      const files = slot.files;
+      if (!files || files.completed.length === 0) continue;
+      const key = manifestKey(files.basePath, this.syncStart);
+      const entries = [...files.completed]
+        .sort((a, b) => (a.key < b.key ? -1 : 1))
+        .map((c) => ({ url: `s3://${this.config.bucket}/${c.key}`, mandatory: true, meta: { content_length: c.bytes } }));
+      const metadata: Record<string, string> = {};
+      if (slot.stream.generationId !== undefined) metadata['ab-generation-id'] = String(slot.stream.generationId);
+      try {
+        await this.store.putObject(key, Buffer.from(JSON.stringify({ entries }, null, 2) + '\n'), metadata);
+      } catch (err) {
+        throw new SystemError(`Writing the Redshift manifest ${key} of stream ${slot.label} failed: ${describeStoreError(err)}`, { cause: err });
+      }
+      this.out.info(`${slot.label}: wrote the Redshift COPY manifest s3://${this.config.bucket}/${key} (${entries.length} file(s))`);
+      written.set(slot, key);
+    }
+    return written;
+  }
+
+  private async truncateOverwrittenStreams(manifests: ReadonlyMap<StreamSlot, string>): Promise<void> {
     for (const slot of this.streams.values()) {
       if (!truncates(slot.stream)) continue;
       const keep = new Set(slot.files?.completed.map((c) => c.key) ?? []);
+      const manifest = manifests.get(slot);
+      if (manifest) keep.add(manifest);
       try {
         const deleted = await truncateStream(this.store, this.config, slot.stream, keep);
         if (deleted.length > 0) this.out.info(`${slot.label}: removed ${deleted.length} earlier file(s) (${slot.stream.syncMode})`);

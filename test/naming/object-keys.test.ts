@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compileStreamPath,
   fileNameMatcher,
+  manifestKey,
   formatJavaDate,
   nextPartNumber,
   objectKey,
@@ -144,5 +146,76 @@ describe('object keys', () => {
     expect(prefix).toBe('b/orders/');
     expect(regex.test('b/orders/2024_05_06_3.parquet')).toBe(true);
     expect(regex.test('b/orders/sub/2024_05_06_3.parquet')).toBe(false);
+  });
+});
+
+describe('record-field partitions and more path variables', () => {
+  const template = (pathFormat: string) =>
+    compileStreamPath({ bucketPath: 'lake', pathFormat, namespace: 'shop', streamName: 'orders', syncStart: T, uuid: UUID, syncId: 'job 7' });
+
+  it('renders ${DATE}, ${SYNC_ID} and ${JOB_ID} from the sync', () => {
+    expect(template('${STREAM_NAME}/${DATE}/${SYNC_ID}/${JOB_ID}/').render()).toBe('lake/orders/2021-01-01/job_7/job_7/');
+  });
+
+  it('writes Hive-style folders with the existing template', () => {
+    expect(template('${STREAM_NAME}/year=${YEAR}/month=${MONTH}/day=${DAY}/').render()).toBe('lake/orders/year=2021/month=01/day=01/');
+  });
+
+  it.each([
+    [{ country: 'PL' }, 'lake/orders/country=PL/'],
+    [{ country: 'Côte d’Ivoire/x' }, 'lake/orders/country=C_te_d_Ivoire_x/'],
+    [{ country: null }, 'lake/orders/country=__null__/'],
+    [{}, 'lake/orders/country=__null__/'],
+    [{ country: '' }, 'lake/orders/country=__empty__/'],
+    [{ country: { code: 'PL' } }, 'lake/orders/country=__invalid__/'],
+    [{ country: 48 }, 'lake/orders/country=48/'],
+    [{ country: '..' }, 'lake/orders/country=__/'],
+    [{ country: 'x'.repeat(300) }, `lake/orders/country=${'x'.repeat(128)}/`],
+  ])('puts a record with %j in its own folder: %s', (data, expected) => {
+    const t = template('${STREAM_NAME}/country=${FIELD:country}/');
+    expect(t.perRecord).toBe(true);
+    expect(t.render(data)).toBe(expected);
+  });
+
+  it('reads nested fields by dotted name', () => {
+    expect(template('${FIELD:address.city}/').render({ address: { city: 'Lyon' } })).toBe('lake/Lyon/');
+  });
+
+  it.each([
+    ['YEAR', '2024'],
+    ['MONTH', '05'],
+    ['DAY', '06'],
+    ['HOUR', '22'],
+    ['DATE', '2024-05-06'],
+  ])('takes the %s of a date-time field, in UTC', (part, expected) => {
+    expect(template(`\${FIELD:created_at:${part}}/`).render({ created_at: '2024-05-07T00:30:00+02:00' })).toBe(`lake/${expected}/`);
+  });
+
+  it('takes date parts of plain dates and marks unparseable ones', () => {
+    const t = template('${FIELD:day:DATE}/');
+    expect(t.render({ day: '2024-02-29' })).toBe('lake/2024-02-29/');
+    expect(t.render({ day: 'yesterday' })).toBe('lake/__invalid__/');
+    expect(t.render({ day: 1714000000000 })).toBe('lake/__invalid__/');
+  });
+
+  it('keeps the path up to the first record field as the stream’s base path', () => {
+    expect(template('${NAMESPACE}/${STREAM_NAME}/country=${FIELD:country}/${YEAR}/').basePath).toBe('lake/shop/orders/');
+    expect(template('${NAMESPACE}/${STREAM_NAME}/').basePath).toBe('lake/shop/orders/');
+    expect(manifestKey('lake/shop/orders/', T)).toBe(`lake/shop/orders/manifest-${T.getTime()}.json`);
+  });
+
+  it('matches every partition’s files and the stream’s manifests for overwrite, nothing else', () => {
+    const { prefix, regex } = streamKeyMatcher({ bucketPath: 'lake', pathFormat: '${STREAM_NAME}/country=${FIELD:country}/', namespace: null, streamName: 'orders' });
+    expect(prefix).toBe('lake/orders/');
+    expect(regex.test('lake/orders/country=PL/0.jsonl.gz')).toBe(true);
+    expect(regex.test('lake/orders/country=__null__/12.parquet')).toBe(true);
+    expect(regex.test('lake/orders/manifest-1700000000000.json')).toBe(true);
+    expect(regex.test('lake/orders/country=PL/notes.txt')).toBe(false);
+    expect(regex.test('lake/orders_old/country=PL/0.jsonl.gz')).toBe(false);
+  });
+
+  it('refuses an unknown date part', () => {
+    expect(() => validateTemplates({ bucketPath: 'b', pathFormat: '${FIELD:created_at:WEEK}/' })).toThrow(/unknown placeholder \$\{FIELD:created_at:WEEK\}/);
+    expect(() => validateTemplates({ bucketPath: 'b', pathFormat: '${FIELD:created_at:YEAR}/${FIELD:country}/' })).not.toThrow();
   });
 });

@@ -131,6 +131,10 @@ export type S3PathFormat = string;
  * Template of each file name, placed after the path. Placeholders: {date} {date:yyyy_MM} {timestamp} {timestamp:millis} {timestamp:micros} {part_number} {sync_id} {format_extension}. Default: {part_number}{format_extension}
  */
 export type FileNamePattern = string;
+/**
+ * After each sync, write per stream a manifest listing exactly the objects that sync wrote, in the format Redshift's COPY ... MANIFEST reads, at <stream path>manifest-<sync start epoch ms>.json. Default: false.
+ */
+export type WriteRedshiftCOPYManifests = boolean;
 
 export interface S3DestinationSpec {
   access_key_id?: S3KeyID;
@@ -143,6 +147,7 @@ export interface S3DestinationSpec {
   s3_endpoint?: S3Endpoint;
   s3_path_format?: S3PathFormat;
   file_name_pattern?: FileNamePattern;
+  write_redshift_manifest?: WriteRedshiftCOPYManifests;
 }
 export interface CSVCommaSeparatedValues {
   format_type: 'CSV';
