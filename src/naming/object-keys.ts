@@ -359,5 +359,11 @@ export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uui
     ? undefined
     : streamKeyMatcher({ ...input, pathFormat: basePathFormat, fileNamePattern: 'manifest-{timestamp}.json' });
   const regex = new RegExp(`^(?:${source})$${manifest ? `|${manifest.regex.source}` : ''}`);
-  return { prefix: manifest && manifest.prefix.length < prefix.length ? manifest.prefix : prefix, regex };
+  return { prefix: manifest ? commonPrefix(prefix, manifest.prefix) : prefix, regex };
+}
+
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
 }
