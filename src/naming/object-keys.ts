@@ -343,7 +343,7 @@ export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uui
   const firstMarker = full.indexOf('\u0001');
   const prefix = firstMarker === -1 ? full : full.slice(0, firstMarker);
   const source = full
-    .split(/\u0001([A-Z_]+)\u0002/)
+    .split(/\u0001([^\u0002]+)\u0002/)
     .map((piece, i) => {
       if (i % 2 === 0) return escapeRegex(piece);
       if (piece === 'PART') return '\\d+';
