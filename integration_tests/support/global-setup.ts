@@ -37,8 +37,18 @@ function ensurePythonReaders(): void {
   }
 }
 
+/** The zstd tool, one of the independent readers of .zst files (Debian's package). */
+function ensureZstdTool(): void {
+  try {
+    execFileSync('zstd', ['--version'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zstd >/dev/null'], { stdio: 'inherit' });
+  }
+}
+
 export default function setup(project: TestProject): () => void {
   ensurePythonReaders();
+  ensureZstdTool();
   let started = false;
   let env: S3TestEnv;
   if (process.env.S3_ENDPOINT) {

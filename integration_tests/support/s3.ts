@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateBucketCommand,
@@ -87,6 +87,24 @@ export async function readBackFile(
   const bytes = await getBytes(bucket, key);
   const out = execFileSync('python3', [READ_BACK, format], { input: bytes, maxBuffer: 1 << 30 });
   return JSON.parse(out.toString('utf8'));
+}
+
+const DUCKDB_QUERY = fileURLToPath(new URL('./duckdb_query.py', import.meta.url));
+
+/** Runs a query with DuckDB (the Python package) and returns its rows. */
+export function duckdb(sql: string): Record<string, any>[] {
+  return JSON.parse(execFileSync('python3', [DUCKDB_QUERY, sql], { maxBuffer: 1 << 30 }).toString('utf8'));
+}
+
+/** Copies every object under a prefix into a local folder, keeping the key as the path. */
+export async function download(bucket: string, prefix: string, dir: string): Promise<string[]> {
+  const keys = await listKeys(bucket, prefix);
+  for (const key of keys) {
+    const path = join(dir, ...key.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, await getBytes(bucket, key));
+  }
+  return keys;
 }
 
 export function workDir(): string {
