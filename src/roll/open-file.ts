@@ -1,7 +1,10 @@
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { Transform } from 'node:stream';
-import type { FormatWriter } from '../format/format-writer.js';
+import type { Chunk, FormatWriter } from '../format/format-writer.js';
+
+/** Chunks compressing off the main thread that may be pending before the writer waits. */
+const MAX_QUEUED = 4;
 import type { OutputRow } from '../transform/output-row.js';
 import { ObjectUploader } from './object-uploader.js';
 
@@ -17,6 +20,8 @@ export class OpenFile {
   /** Sequence number of the first row, for the checkpoint tracker. */
   readonly firstSeq: number;
   private readonly piped: Promise<void>;
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(
     readonly key: string,
@@ -40,7 +45,26 @@ export class OpenFile {
     this.rows++;
     const chunk = this.writer.write(row);
     if (chunk === undefined) return undefined;
-    return chunk instanceof Promise ? chunk.then((c) => this.push(c)) : this.push(chunk);
+    if (!(chunk instanceof Promise) && this.queued === 0) return this.push(chunk);
+    return this.enqueue(chunk);
+  }
+
+  /**
+   * A chunk still being compressed off the main thread (an Avro block) joins an ordered queue,
+   * and the caller goes on encoding rows meanwhile: it waits only when MAX_QUEUED chunks are
+   * pending, which bounds the memory they hold. Chunks reach the compressor in order.
+   */
+  private enqueue(chunk: Chunk): Promise<void> | undefined {
+    this.queued++;
+    this.queue = this.queue
+      .then(async () => {
+        const ready = await chunk;
+        await this.push(ready);
+      })
+      .finally(() => this.queued--);
+    // The first failure surfaces through the next wait or finish(); never unhandled meanwhile.
+    this.queue.catch(() => undefined);
+    return this.queued >= MAX_QUEUED ? this.queue : undefined;
   }
 
   private push(chunk: Buffer): Promise<void> | undefined {
@@ -51,6 +75,7 @@ export class OpenFile {
 
   /** Ends the file and uploads its last part; the object is still invisible until commit(). */
   async finish(): Promise<void> {
+    await this.queue;
     const tail = await this.writer.finish();
     this.rawBytes += tail.length;
     this.compressor.end(tail);

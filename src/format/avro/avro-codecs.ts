@@ -3,7 +3,8 @@
  * Each compresses one block. Every implementation here is checked against an independent
  * reader (fastavro) in the integration tests.
  */
-import { crc32, deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw } from 'node:zlib';
 import snappy from 'snappy';
 import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import xxhash from 'xxhash-wasm';
@@ -15,6 +16,8 @@ export interface AvroCodec {
   readonly name: 'null' | 'deflate' | 'bzip2' | 'xz' | 'zstandard' | 'snappy';
   compress(block: Buffer): Buffer | Promise<Buffer>;
 }
+
+const deflateRawAsync = promisify(deflateRaw);
 
 type AvroCodecConfig = Extract<FormatConfig, { kind: 'avro' }>['codec'];
 
@@ -33,19 +36,20 @@ export async function avroCodec(config: AvroCodecConfig): Promise<AvroCodec> {
       return { name: 'null', compress: (b) => b };
     case 'Deflate': {
       // Avro's deflate is raw RFC 1951 data, without zlib's header and checksum.
+      // On libuv's thread pool: the main thread encodes the next block meanwhile.
       const lvl = level(config.compression_level, 0, 0, 9, 'Deflate');
-      return { name: 'deflate', compress: (b) => deflateRawSync(b, { level: lvl }) };
+      return { name: 'deflate', compress: (b) => deflateRawAsync(b, { level: lvl }) };
     }
     case 'snappy':
       // The Avro spec: each block is snappy-compressed, followed by the 4-byte big-endian CRC32
       // of the uncompressed data.
       return {
         name: 'snappy',
-        compress: (b) => {
-          const out = snappy.compressSync(b);
+        compress: async (b) => {
           const crc = Buffer.alloc(4);
           crc.writeUInt32BE(crc32(b) >>> 0);
-          return Buffer.concat([out, crc]);
+          // snappy's async form runs on the thread pool, overlapping with record encoding.
+          return Buffer.concat([await snappy.compress(b), crc]);
         },
       };
     case 'zstandard': {

@@ -6,6 +6,8 @@ import type { AvroCodec } from './avro-codecs.js';
 import { jsonSchemaToAvro, type AvroRecordSchema } from './json-schema-to-avro.js';
 import { compileRecord, type RecordConverter } from './avro-values.js';
 
+const LONG_SCRATCH = Buffer.alloc(8);
+
 /**
  * Avro longs as JavaScript numbers when safe and BigInt beyond, so int64 values are never
  * rounded (avsc's default long type is limited to 2^53).
@@ -15,10 +17,15 @@ const LONG = avro.types.LongType.__with({
     const v = buf.readBigInt64LE();
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   },
+  // avsc packs the returned bytes into a varint at once, so one scratch buffer serves every call.
   toBuffer: (n: number | bigint) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
+    if (typeof n === 'number' && n >= 0) {
+      LONG_SCRATCH.writeUInt32LE(n % 0x1_0000_0000, 0);
+      LONG_SCRATCH.writeUInt32LE(Math.floor(n / 0x1_0000_0000), 4);
+    } else {
+      LONG_SCRATCH.writeBigInt64LE(BigInt(n));
+    }
+    return LONG_SCRATCH;
   },
   fromJSON: (n: unknown) => (typeof n === 'bigint' ? n : Number(n)),
   toJSON: (n: number | bigint) => Number(n),
@@ -83,8 +90,10 @@ export class AvroWriterFactory implements FormatWriterFactory {
 }
 
 class AvroWriter implements FormatWriter {
-  private records: Buffer[] = [];
+  /** The block being filled: records are encoded straight into it, with no buffer per record. */
+  private block_ = Buffer.allocUnsafe(CHUNK_BYTES * 2);
   private bytes = 0;
+  private count = 0;
   private headerPending = true;
 
   constructor(
@@ -98,9 +107,16 @@ class AvroWriter implements FormatWriter {
 
   write(row: OutputRow): Chunk | undefined {
     const value = this.convert(row.data, this.mismatch, row);
-    const encoded = this.type.toBuffer(value);
-    this.records.push(encoded);
-    this.bytes += encoded.length;
+    let end = this.type.encode(value, this.block_, this.bytes);
+    while (end < 0) {
+      // Too small for this record: avsc returned minus the missing bytes. Grow and encode again.
+      const bigger = Buffer.allocUnsafe(Math.max(this.block_.length * 2, this.bytes - end));
+      this.block_.copy(bigger, 0, 0, this.bytes);
+      this.block_ = bigger;
+      end = this.type.encode(value, this.block_, this.bytes);
+    }
+    this.bytes = end;
+    this.count++;
     return this.bytes >= CHUNK_BYTES ? this.block() : undefined;
   }
 
@@ -115,10 +131,11 @@ class AvroWriter implements FormatWriter {
       parts.push(this.header, this.sync);
       this.headerPending = false;
     }
-    if (this.records.length === 0) return Buffer.concat(parts);
-    const count = this.records.length;
-    const raw = Buffer.concat(this.records, this.bytes);
-    this.records = [];
+    if (this.count === 0) return Buffer.concat(parts);
+    const count = this.count;
+    // A copy: the block buffer is refilled while this block may still be compressing.
+    const raw = Buffer.from(this.block_.subarray(0, this.bytes));
+    this.count = 0;
     this.bytes = 0;
     const frame = (data: Buffer) => Buffer.concat([...parts, encodeLong(count), encodeLong(data.length), data, this.sync]);
     const compressed = this.codec.compress(raw);
