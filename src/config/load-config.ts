@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ConfigError, errorMessage } from '../errors.js';
 import { loadSpec } from './spec.js';
+import { registerSecret } from '../protocol/secrets.js';
 import {
   DEFAULT_PATH_FORMAT,
   type ConnectorConfig,
@@ -38,6 +39,7 @@ export async function loadConfig(path: string): Promise<ConnectorConfig> {
 
 /** Validates a config against spec/spec.json and resolves Airbyte's defaults. */
 export function parseConfig(raw: unknown): ConnectorConfig {
+  registerSecrets(raw);
   validator ??= ajv.compile(withDiscriminators(structuredClone(loadSpec().connectionSpecification)));
   if (!validator(raw)) throw new ConfigError(describeSchemaErrors(raw, validator.errors ?? []));
   const config = raw as RawConfig;
@@ -57,6 +59,15 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   if (!resolved.bucket) throw new ConfigError('s3_bucket_name is empty. Set it to the name of an existing bucket.');
   validateTemplates(resolved);
   return resolved;
+}
+
+/** Every top-level field the spec marks airbyte_secret is scrubbed from all output from now on. */
+function registerSecrets(raw: unknown): void {
+  if (typeof raw !== 'object' || raw === null) return;
+  const properties = (loadSpec().connectionSpecification as { properties?: Record<string, { airbyte_secret?: boolean }> }).properties ?? {};
+  for (const [field, schema] of Object.entries(properties)) {
+    if (schema.airbyte_secret) registerSecret((raw as Record<string, unknown>)[field]);
+  }
 }
 
 function nonBlank(value: string | undefined): string | undefined {

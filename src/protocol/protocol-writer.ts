@@ -1,6 +1,7 @@
 import type { AirbyteMessage, AirbyteStateMessage, LogLevel } from './messages.js';
 import { ConnectorError, errorMessage } from '../errors.js';
 import { jsonText } from '../transform/json-text.js';
+import { scrubSecrets } from './secrets.js';
 
 /**
  * The only code that writes to stdout. Every line is one Airbyte protocol message, so an
@@ -11,7 +12,9 @@ export class ProtocolWriter {
 
   emit(message: AirbyteMessage): void {
     // jsonText: a state may carry integers beyond 2^53 (as BigInt), echoed exactly.
-    this.out.write(jsonText(message) + '\n');
+    const text = jsonText(message);
+    // A STATE is the source's, echoed byte for byte; everything the connector says is scrubbed.
+    this.out.write((message.type === 'STATE' ? text : scrubSecrets(text)) + '\n');
   }
 
   log(level: LogLevel, message: string): void {

@@ -213,7 +213,7 @@ export class StreamFiles {
     }
     state.usedNames.add(name);
     const key = objectKey(path, name);
-    const metadata: Record<string, string> = {};
+    const metadata: Record<string, string> = { 'ab-sync-id': this.ctx.syncId };
     if (this.ctx.stream.generationId !== undefined) metadata['ab-generation-id'] = String(this.ctx.stream.generationId);
     const uploader = new ObjectUploader({
       store: this.ctx.store,

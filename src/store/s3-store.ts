@@ -110,12 +110,32 @@ class S3MultipartUpload implements MultipartUpload {
     this.parts.push({ PartNumber: partNumber, ETag: out.ETag });
   }
 
+  /**
+   * Idempotent: when an earlier attempt completed the upload but its response was lost, the retry
+   * finds no upload (NoSuchUpload; Ceph says NoSuchKey); if the object is there with as many parts,
+   * the upload was completed.
+   */
   async complete(): Promise<void> {
     const parts = [...this.parts].sort((a, b) => a.PartNumber! - b.PartNumber!);
-    await this.client.send(
-      new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }),
-    );
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }),
+      );
+    } catch (err) {
+      if (!(await this.completedEarlier(err, parts.length))) throw err;
+    }
     this.finished = true;
+  }
+
+  private async completedEarlier(err: unknown, partCount: number): Promise<boolean> {
+    const name = (err as { name?: string }).name;
+    if (name !== 'NoSuchUpload' && name !== 'NoSuchKey') return false;
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key }));
+      return (head.ETag ?? '').replaceAll('"', '').endsWith(`-${partCount}`);
+    } catch {
+      return false;
+    }
   }
 
   async abort(): Promise<void> {
@@ -142,6 +162,11 @@ export function createS3Client(config: ConnectorConfig): S3Client {
     // an operation requires one (DeleteObjects).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 5,
+    // The SDK's standard strategy retries throttling (503 SlowDown), 500/502/504, connection resets
+    // and timeouts with exponential backoff and full jitter, each request (each part) on its own;
+    // anything else (403, 404, 400...) fails at once.
+    maxAttempts: 6,
+    // A connection that cannot be opened in 10 s, or a request silent for 2 minutes, is retried.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
   });
 }
