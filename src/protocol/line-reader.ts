@@ -4,10 +4,18 @@
  * a clear error instead of exhausting memory.
  */
 export class LineTooLongError extends Error {
-  constructor(readonly lineNumber: number, readonly limit: number) {
+  constructor(
+    readonly lineNumber: number,
+    readonly limit: number,
+    /** The line's first bytes, to tell which stream the message was for. */
+    readonly head: string,
+  ) {
     super(`line ${lineNumber} is longer than ${limit} bytes`);
   }
 }
+
+const HEAD_BYTES = 2048;
+const headOf = (parts: Buffer[]) => Buffer.concat(parts).subarray(0, HEAD_BYTES).toString('utf8');
 
 export async function* readLines(
   input: AsyncIterable<Buffer | string>,
@@ -24,13 +32,13 @@ export async function* readLines(
       lineNumber++;
       let line: Buffer = chunk.subarray(start, nl);
       if (pendingBytes > 0) {
-        if (pendingBytes + line.length > maxLineBytes) throw new LineTooLongError(lineNumber, maxLineBytes);
+        if (pendingBytes + line.length > maxLineBytes) throw new LineTooLongError(lineNumber, maxLineBytes, headOf(pending));
         pending.push(line);
         line = Buffer.concat(pending, pendingBytes + line.length);
         pending = [];
         pendingBytes = 0;
       } else if (line.length > maxLineBytes) {
-        throw new LineTooLongError(lineNumber, maxLineBytes);
+        throw new LineTooLongError(lineNumber, maxLineBytes, headOf([line]));
       }
       yield trimCarriageReturn(line.toString('utf8'));
       start = nl + 1;
@@ -39,7 +47,7 @@ export async function* readLines(
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
       pendingBytes += rest.length;
-      if (pendingBytes > maxLineBytes) throw new LineTooLongError(lineNumber + 1, maxLineBytes);
+      if (pendingBytes > maxLineBytes) throw new LineTooLongError(lineNumber + 1, maxLineBytes, headOf(pending));
       pending.push(rest);
     }
   }

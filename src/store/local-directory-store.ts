@@ -47,6 +47,8 @@ export class LocalDirectoryStore implements ObjectStore {
   async startMultipartUpload(key: string, metadata: ObjectMetadata): Promise<MultipartUpload> {
     const dir = join(this.uploadRoot, randomUUID());
     await mkdir(dir, { recursive: true });
+    // The key is recorded so that staged uploads can be listed (and aborted) by a later run.
+    await writeFile(join(dir, 'key'), `${this.dataRoot}\n${key}`);
     const parts = new Set<number>();
     let finished = false;
     return {
@@ -116,6 +118,27 @@ export class LocalDirectoryStore implements ObjectStore {
       await rm(this.path(key), { force: true });
       await rm(join(this.metaRoot, ...key.split('/')) + '.json', { force: true });
     }
+  }
+
+  async *listStagedUploads(prefix: string): AsyncIterable<{ key: string; uploadId: string; initiated?: Date }> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.uploadRoot);
+    } catch {
+      return;
+    }
+    for (const id of entries) {
+      const recorded = await readFile(join(this.uploadRoot, id, 'key'), 'utf8').catch(() => undefined);
+      if (!recorded) continue;
+      const [root, key] = recorded.split('\n') as [string, string];
+      if (root !== this.dataRoot || !key.startsWith(prefix)) continue;
+      const initiated = (await stat(join(this.uploadRoot, id, 'key'))).mtime;
+      yield { key, uploadId: id, initiated };
+    }
+  }
+
+  async abortStagedUpload(_key: string, uploadId: string): Promise<void> {
+    await rm(join(this.uploadRoot, uploadId), { recursive: true, force: true });
   }
 
   close(): void {}

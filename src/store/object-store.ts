@@ -31,6 +31,10 @@ export interface ObjectStore {
   headMetadata(key: string): Promise<ObjectMetadata | undefined>;
   getObject(key: string): Promise<Buffer>;
   deleteObjects(keys: string[]): Promise<void>;
+  /** Multipart uploads started under prefix and never completed nor aborted. */
+  listStagedUploads(prefix: string): AsyncIterable<{ key: string; uploadId: string; initiated?: Date }>;
+  /** Aborts one of them. */
+  abortStagedUpload(key: string, uploadId: string): Promise<void>;
   /** Releases sockets and handles. */
   close(): void;
 }

@@ -3,6 +3,17 @@ import type { CatalogStream } from '../catalog/configured-catalog.js';
 import { streamKeyMatcher } from '../naming/object-keys.js';
 import type { ObjectStore } from '../store/object-store.js';
 
+/** Every key the stream's path template and file name pattern can render, over all syncs. */
+export function streamKeys(config: ConnectorConfig, stream: CatalogStream): { prefix: string; regex: RegExp } {
+  return streamKeyMatcher({
+    bucketPath: config.bucketPath,
+    pathFormat: config.pathFormat,
+    namespace: stream.descriptor.namespace,
+    streamName: stream.descriptor.name,
+    ...(config.fileNamePattern !== undefined ? { fileNamePattern: config.fileNamePattern } : {}),
+  });
+}
+
 /**
  * Whether a stream's earlier files are removed at the end of a successful sync: in overwrite
  * mode, and whenever minimum_generation_id > 0 (Airbyte's truncate refresh sends append with
@@ -27,13 +38,7 @@ export async function truncateStream(
   stream: CatalogStream,
   keep: ReadonlySet<string>,
 ): Promise<string[]> {
-  const { prefix, regex } = streamKeyMatcher({
-    bucketPath: config.bucketPath,
-    pathFormat: config.pathFormat,
-    namespace: stream.descriptor.namespace,
-    streamName: stream.descriptor.name,
-    ...(config.fileNamePattern !== undefined ? { fileNamePattern: config.fileNamePattern } : {}),
-  });
+  const { prefix, regex } = streamKeys(config, stream);
   const minGeneration = stream.minimumGenerationId ?? 0;
   const doomed: string[] = [];
   for await (const o of store.list(prefix)) {

@@ -20,6 +20,7 @@ import { describeStoreError } from '../store/store-errors.js';
 import { manifestKey } from '../naming/object-keys.js';
 import { Progress } from './progress.js';
 import { truncateStream, truncates } from './truncate-stream.js';
+import { abortOrphanedUploads } from './abort-orphaned-uploads.js';
 import { readTuning, type Tuning } from './tuning.js';
 
 interface StreamSlot {
@@ -101,6 +102,7 @@ class WriteSession {
     const timer = setInterval(() => this.reportProgress('progress'), this.tuning.progressIntervalMs);
     timer.unref();
     try {
+      await this.abortOrphanedUploads();
       await this.consume(input);
       await this.completeAllFiles();
       const manifests = await this.writeManifests();
@@ -113,6 +115,21 @@ class WriteSession {
       throw err;
     } finally {
       clearInterval(timer);
+    }
+  }
+
+  /** Cleans up after an earlier run that was killed mid-upload; a failure here only warns. */
+  private async abortOrphanedUploads(): Promise<void> {
+    for (const slot of this.streams.values()) {
+      try {
+        const n = await abortOrphanedUploads(this.store, this.config, slot.stream, this.syncStart);
+        if (n > 0) this.out.info(`${slot.label}: aborted ${n} multipart upload(s) an earlier run left unfinished`);
+      } catch (err) {
+        this.out.warn(
+          `${slot.label}: could not look for multipart uploads an earlier run left unfinished (${describeStoreError(err, 's3:ListBucket')}). ` +
+            'They are invisible but stored; a lifecycle rule that aborts incomplete multipart uploads removes them.',
+        );
+      }
     }
   }
 
@@ -146,8 +163,10 @@ class WriteSession {
     } catch (err) {
       if (this.signal?.aborted) throw this.signal.reason;
       if (err instanceof LineTooLongError) {
+        const stream = /"stream"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(err.head)?.[1];
         throw new SystemError(
-          `Input line ${err.lineNumber} is larger than ${(err.limit / 1048576).toFixed(0)} MiB; records that large are refused. Reduce the record's size at the source.`,
+          `Input line ${err.lineNumber}${stream ? `, a record of stream ${stream},` : ''} is larger than ${(err.limit / 1048576).toFixed(0)} MiB; ` +
+            'records up to 64 MiB are written, larger ones are refused. Reduce the record at the source (or split it into several).',
         );
       }
       throw err;
