@@ -137,9 +137,11 @@ export class StreamFiles {
   private writeTo(path: string, state: PathState, row: OutputRow, seq: number): Promise<void> | undefined {
     let file = state.open;
     if (file) {
-      // Most recently used goes last.
-      this.openPaths.delete(path);
-      this.openPaths.set(path, state);
+      // Most recently used goes last; only partitioned streams have more than one path to order.
+      if (this.template.perRecord) {
+        this.openPaths.delete(path);
+        this.openPaths.set(path, state);
+      }
     } else {
       if (this.openPaths.size >= this.ctx.maxOpenFiles) this.rollPath(this.openPaths.keys().next().value!);
       file = state.open = this.openFile(path, state, seq);

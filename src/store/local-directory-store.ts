@@ -96,7 +96,8 @@ export class LocalDirectoryStore implements ObjectStore {
         }
       }
     };
-    await walk(this.dataRoot);
+    // Only the folder that holds the prefix can hold matching keys.
+    await walk(join(this.dataRoot, ...prefix.slice(0, prefix.lastIndexOf('/') + 1).split('/').filter(Boolean)));
     yield* keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
