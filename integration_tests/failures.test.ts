@@ -2,7 +2,7 @@ import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCo
 import { describe, expect, it } from 'vitest';
 import { runConnector, ofType, traceError } from '../test/support/run-connector.js';
 import { catalogOf, record } from '../test/support/messages.js';
-import { getBytes, listKeys, newBucket, openMultipartUploads, s3, workDir, writeConfig, writeJson } from './support/s3.js';
+import { getBytes, listKeys, newBucket, openMultipartUploads, putText, s3, workDir, writeConfig, writeJson } from './support/s3.js';
 
 async function stageUpload(bucket: string, key: string): Promise<string> {
   const { UploadId } = await s3().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
@@ -25,6 +25,31 @@ describe('after failures', () => {
     expect(await openMultipartUploads(bucket)).toEqual([foreign]);
     expect(ofType(run, 'LOG').some((m) => m.log.message === 'users: aborted 1 multipart upload(s) an earlier run left unfinished')).toBe(true);
     await s3().send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: foreign, UploadId: foreignId }));
+  });
+
+  it('removes the files of a commit an earlier attempt left half done, and nothing of other streams or connections', async () => {
+    const bucket = await newBucket('half-commit');
+    const dir = workDir();
+    const committed = 'out/users/2020_01_01_1577836800000_0.jsonl.gz';
+    const halfCommitted = 'out/users/2020_01_01_1577836800000_1.jsonl.gz';
+    const foreign = 'out/users/notes.txt';
+    const otherConnection = 'out/orders/2020_01_01_1577836800000_0.jsonl.gz';
+    for (const key of [committed, halfCommitted, foreign, otherConnection]) await putText(bucket, key, 'x');
+    const marker = 'out/_airbyte_pending_commits/1577836800000-run-2.json';
+    const otherMarker = 'out/_airbyte_pending_commits/1577836800000-other-1.json';
+    await putText(bucket, marker, JSON.stringify({ startedAt: 1577836800000, streams: [{ namespace: null, stream: 'users', files: [halfCommitted, foreign] }] }));
+    await putText(bucket, otherMarker, JSON.stringify({ startedAt: 1577836800000, streams: [{ namespace: null, stream: 'orders', files: [otherConnection] }] }));
+    const run = await runConnector(['write', '--config', writeConfig(dir, bucket), '--catalog', writeJson(dir, 'c.json', catalogOf([{ name: 'users' }]))], {
+      stdin: record('users', { id: 1 }),
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const keys = await listKeys(bucket);
+    expect(keys).toContain(committed);
+    expect(keys).not.toContain(halfCommitted);
+    expect(keys).not.toContain(marker);
+    // Not a key the stream's template renders, and another connection's marker and files.
+    expect(keys).toEqual(expect.arrayContaining([foreign, otherConnection, otherMarker]));
+    expect(ofType(run, 'LOG').some((m) => /users: an earlier attempt stopped while committing; removed its 1 uncommitted file/.test(m.log.message))).toBe(true);
   });
 
   it('writes a 60 MB record whole, and refuses a 70 MB one with an error naming its stream', async () => {

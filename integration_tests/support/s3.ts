@@ -99,11 +99,16 @@ export function duckdb(sql: string): Record<string, any>[] {
 /** Copies every object under a prefix into a local folder, keeping the key as the path. */
 export async function download(bucket: string, prefix: string, dir: string): Promise<string[]> {
   const keys = await listKeys(bucket, prefix);
-  for (const key of keys) {
-    const path = join(dir, ...key.split('/'));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, await getBytes(bucket, key));
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++]!;
+      const path = join(dir, ...key.split('/'));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, await getBytes(bucket, key));
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
   return keys;
 }
 

@@ -103,6 +103,24 @@ export function manifestKey(basePath: string, syncStart: Date): string {
 }
 
 /**
+ * Where commit markers live: one folder under the bucket path for every stream, so that a new
+ * attempt finds an earlier one's leftovers with a single listing (see checkpoint/pending-commits.ts).
+ * The leading underscore makes Spark, Hive and Arrow dataset readers skip it.
+ */
+export function pendingCommitPrefix(bucketPath: string): string {
+  return underBucketPath(bucketPath, '_airbyte_pending_commits/');
+}
+
+/**
+ * The marker of a commit in progress: it lists the files the commit is making visible, and exists
+ * only while their states are not yet echoed. `runId` keeps two connections that share a bucket
+ * path and start in the same millisecond apart.
+ */
+export function pendingCommitKey(bucketPath: string, syncStart: Date, runId: string, commitNumber: number): string {
+  return `${pendingCommitPrefix(bucketPath)}${syncStart.getTime()}-${sanitizeName(runId)}-${commitNumber}.json`;
+}
+
+/**
  * Compiles a stream's path once: placeholders of the sync are rendered now, ${FIELD:...} parts
  * per record. The result is e.g. `data_output_path/public/users/2021_01_01_1609459200000_`;
  * file names are appended to it as-is.
@@ -315,15 +333,31 @@ export function nextPartNumber(existingFileNames: Iterable<string>, matcher: Reg
   return next;
 }
 
+type StreamKeyInput = Omit<StreamPathInput, 'syncStart' | 'uuid' | 'syncId'> & { fileNamePattern?: string };
+
 /**
  * Everything a stream's path template can render, over all syncs: a literal list prefix (the part
- * before the first time-dependent placeholder) and a regex for whole keys. Overwrite deletes only
- * keys this matches, never foreign objects that merely share the prefix.
+ * before the first time-dependent placeholder) and a regex for whole keys: its files and its
+ * Redshift manifests. Overwrite deletes only keys this matches, never foreign objects that merely
+ * share the prefix.
  */
-export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uuid' | 'syncId'> & { fileNamePattern?: string }): {
-  prefix: string;
-  regex: RegExp;
-} {
+export function streamKeyMatcher(input: StreamKeyInput): { prefix: string; regex: RegExp } {
+  const files = keyMatcher(input);
+  const stemmed = [MANIFEST_PATTERN].map((pattern) => keyMatcher(streamLevelInput(input, pattern)));
+  const regex = new RegExp([files, ...stemmed].map((m) => `^(?:${m.source})$`).join('|'));
+  return { prefix: [files, ...stemmed].map((m) => m.prefix).reduce(commonPrefix), regex };
+}
+
+const MANIFEST_PATTERN = 'manifest-{timestamp}.json';
+
+/** Stream-level objects (manifests) sit at the stream's path up to the first ${FIELD:...}. */
+function streamLevelInput(input: StreamKeyInput, fileNamePattern: string): StreamKeyInput {
+  const fieldAt = input.pathFormat.search(/\$\{FIELD:/);
+  const pathFormat = fieldAt === -1 ? input.pathFormat : folderOf(input.pathFormat.slice(0, fieldAt));
+  return { ...input, pathFormat, fileNamePattern };
+}
+
+function keyMatcher(input: StreamKeyInput): { prefix: string; source: string } {
   const timePatterns: Record<string, string> = {
     YEAR: '\\d{4}', MONTH: '\\d{2}', DAY: '\\d{2}', HOUR: '\\d{2}', MINUTE: '\\d{2}', SECOND: '\\d{2}',
     MILLISECOND: '\\d{3}', EPOCH: '\\d+', UUID: '[0-9a-fA-F-]{36}', DATE: '\\d{4}-\\d{2}-\\d{2}',
@@ -352,14 +386,7 @@ export function streamKeyMatcher(input: Omit<StreamPathInput, 'syncStart' | 'uui
       return timePatterns[piece] ?? '[^/]+?';
     })
     .join('');
-  // The stream's manifests sit at its path up to the first ${FIELD:...}.
-  const fieldAt = input.pathFormat.search(/\$\{FIELD:/);
-  const basePathFormat = fieldAt === -1 ? input.pathFormat : folderOf(input.pathFormat.slice(0, fieldAt));
-  const manifest = basePathFormat === input.pathFormat && input.fileNamePattern === 'manifest-{timestamp}.json'
-    ? undefined
-    : streamKeyMatcher({ ...input, pathFormat: basePathFormat, fileNamePattern: 'manifest-{timestamp}.json' });
-  const regex = new RegExp(`^(?:${source})$${manifest ? `|${manifest.regex.source}` : ''}`);
-  return { prefix: manifest ? commonPrefix(prefix, manifest.prefix) : prefix, regex };
+  return { prefix, source };
 }
 
 function commonPrefix(a: string, b: string): string {

@@ -33,6 +33,15 @@ export class ProtocolWriter {
     this.emit({ type: 'STATE', state });
   }
 
+  /**
+   * Several states in one write: a commit's states reach the orchestrator together or, if the
+   * process dies at that instant, none of them (stdout is written synchronously).
+   */
+  states(states: readonly AirbyteStateMessage[]): void {
+    if (states.length === 0) return;
+    this.out.write(states.map((state) => jsonText({ type: 'STATE', state }) + '\n').join(''));
+  }
+
   /** Reports a failure as an ERROR TRACE, the message Airbyte surfaces to the user. */
   traceError(err: unknown): void {
     const known = err instanceof ConnectorError;

@@ -10,6 +10,8 @@ export interface UploaderOptions {
   partBytes: number;
   /** Part uploads in flight across all files: bounds the memory held by uploads. */
   slots: Semaphore;
+  /** Told how the bytes waiting to become a part change, for the sync-wide memory budget. */
+  onBuffered?: (delta: number) => void;
 }
 
 /**
@@ -44,6 +46,7 @@ export class ObjectUploader extends Writable {
     this.chunks.push(chunk);
     this.chunkBytes += chunk.length;
     this.bytesReceived += chunk.length;
+    this.options.onBuffered?.(chunk.length);
     if (this.chunkBytes < this.options.partBytes) return callback();
     // Waiting for a slot before calling back is the backpressure: the compressor and, through it,
     // the reader of stdin pause while uploads are saturated.
@@ -62,6 +65,7 @@ export class ObjectUploader extends Writable {
 
   private async sendPart(): Promise<void> {
     const body = Buffer.concat(this.chunks, this.chunkBytes);
+    this.options.onBuffered?.(-this.chunkBytes);
     this.chunks = [];
     this.chunkBytes = 0;
     const partNumber = ++this.partNumber;
@@ -81,6 +85,24 @@ export class ObjectUploader extends Writable {
     if (this.failure) throw this.failure;
   }
 
+  /** Bytes held in memory, waiting to become a part (or the whole object). */
+  get bufferedBytes(): number {
+    return this.chunkBytes;
+  }
+
+  /**
+   * Moves a staged file's bytes out of memory: a file smaller than one part is held whole until
+   * commit so it can be sent as one PutObject, which is right when the commit follows at once;
+   * a file staged to wait for a later commit uploads them as the single part of a multipart
+   * upload instead, so only its part ETag stays in memory. Call after 'finish'.
+   */
+  async spill(): Promise<void> {
+    if (this.state !== 'staged' || this.upload) return;
+    await this.sendPart();
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+
   /** Makes the object visible. Call after 'finish'. */
   async commit(): Promise<void> {
     if (this.state !== 'staged') throw new Error(`cannot commit ${this.options.key}: upload is ${this.state}`);
@@ -88,7 +110,9 @@ export class ObjectUploader extends Writable {
       await (await this.upload).complete();
     } else {
       await this.options.store.putObject(this.options.key, Buffer.concat(this.chunks, this.chunkBytes), this.options.metadata);
+      this.options.onBuffered?.(-this.chunkBytes);
       this.chunks = [];
+      this.chunkBytes = 0;
     }
     this.state = 'committed';
   }
@@ -97,6 +121,9 @@ export class ObjectUploader extends Writable {
   async abort(): Promise<void> {
     if (this.state === 'committed' || this.state === 'aborted') return;
     this.state = 'aborted';
+    this.options.onBuffered?.(-this.chunkBytes);
+    this.chunks = [];
+    this.chunkBytes = 0;
     this.destroy();
     await Promise.allSettled(this.inFlight);
     if (this.upload) await this.upload.then((u) => u.abort()).catch(() => undefined);

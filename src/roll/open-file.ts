@@ -19,6 +19,10 @@ export class OpenFile {
   rawBytes = 0;
   /** Sequence number of the first row, for the checkpoint tracker. */
   readonly firstSeq: number;
+  /** Sequence number of the latest row: the sync-wide open-file budget stages the least recent. */
+  lastWrite: number;
+  /** Ends this file early (set by its stream's roller); the sync-wide budget calls it. */
+  stage: () => void = () => undefined;
   private readonly piped: Promise<void>;
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
@@ -31,9 +35,15 @@ export class OpenFile {
     firstSeq: number,
   ) {
     this.firstSeq = firstSeq;
+    this.lastWrite = firstSeq;
     this.piped = pipeline(compressor, uploader);
     // Failures surface through write()/close(); this keeps an early one from being unhandled.
     this.piped.catch(() => undefined);
+  }
+
+  /** Compressed bytes in memory, waiting to become a multipart part. */
+  get bufferedBytes(): number {
+    return this.uploader.bufferedBytes;
   }
 
   /** Compressed bytes so far: what the roll threshold is compared with. */
@@ -80,6 +90,11 @@ export class OpenFile {
     this.rawBytes += tail.length;
     this.compressor.end(tail);
     await this.piped;
+  }
+
+  /** For a file that waits staged for a later commit: see ObjectUploader.spill. */
+  spill(): Promise<void> {
+    return this.uploader.spill();
   }
 
   commit(): Promise<void> {

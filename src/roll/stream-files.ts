@@ -20,6 +20,10 @@ import { describeStream } from '../protocol/messages.js';
 import { describeStoreError } from '../store/store-errors.js';
 import { ObjectUploader } from './object-uploader.js';
 import { OpenFile } from './open-file.js';
+import type { OpenFileBudget } from './open-file-budget.js';
+
+/** Largest staged file kept in memory until its commit rather than uploaded at once. */
+const KEEP_STAGED_IN_MEMORY_BYTES = 1024 * 1024;
 
 export interface StreamFilesContext {
   config: ConnectorConfig;
@@ -34,8 +38,10 @@ export interface StreamFilesContext {
   /** Open files per stream at most (one per partition path); the least recently used rolls. */
   maxOpenFiles: number;
   slots: Semaphore;
+  /** Sync-wide limits on open files and their part buffers, across streams. */
+  budget: OpenFileBudget;
   tracker: CheckpointTracker<OpenFile>;
-  /** Called with the first failure of a file that was completing in the background. */
+  /** Called with the first failure of a file that was being staged in the background. */
   onFailure: (err: unknown) => void;
 }
 
@@ -54,11 +60,14 @@ interface PathState {
 
 /**
  * The file roller of one stream: at most one open file per path (a stream has one path, or one
- * per partition with ${FIELD:...}), rolled when its compressed size reaches the threshold. A
- * rolled file finishes and commits in the background while rows flow into the next one; the
- * checkpoint tracker learns when each becomes visible. With partitions, at most maxOpenFiles are
- * open at once: opening one more first rolls the least recently used, so memory stays bounded
- * however many values a field has.
+ * per partition with ${FIELD:...}), rolled when its compressed size reaches the threshold.
+ *
+ * Rolling stages a file: its last part is uploaded but the multipart upload is not completed, so
+ * nothing of it is visible. Files become visible only through commit(), which the write session
+ * calls at a STATE boundary: that is what keeps every visible record at or before the last
+ * echoed state (exactly-once on replay). With partitions, at most maxOpenFiles are open per
+ * stream; opening one more first stages the least recently used, so memory stays bounded however
+ * many values a field has. The sync-wide budget may stage files too.
  */
 export class StreamFiles {
   readonly completed: CompletedFile[] = [];
@@ -68,8 +77,13 @@ export class StreamFiles {
   private readonly paths = new Map<string, PathState>();
   /** Paths with an open file, least recently used first (Map keeps insertion order). */
   private readonly openPaths = new Map<string, PathState>();
+  /** Files being finished (last part uploading) in the background. */
   private readonly finishing = new Set<OpenFile>();
   private readonly pending = new Set<Promise<void>>();
+  /** Finished files waiting for the next commit: invisible, only their part ETags in memory. */
+  private staged: OpenFile[] = [];
+  /** Whether a file reached the roll size since the last commit: the next STATE commits. */
+  rolledForSize = false;
   private readonly numbered: boolean;
   private readonly matcher: RegExp;
 
@@ -143,50 +157,83 @@ export class StreamFiles {
         this.openPaths.set(path, state);
       }
     } else {
-      if (this.openPaths.size >= this.ctx.maxOpenFiles) this.rollPath(this.openPaths.keys().next().value!);
+      if (this.openPaths.size >= this.ctx.maxOpenFiles) this.rollPath(this.openPaths.keys().next().value!, true);
+      this.ctx.budget.makeRoom();
       file = state.open = this.openFile(path, state, seq);
+      file.stage = () => this.rollPath(path, true);
+      this.ctx.budget.opened(file);
       this.openPaths.set(path, state);
     }
     this.rows++;
+    file.lastWrite = seq;
     const wait = file.write(row);
-    if (file.compressedBytes >= this.ctx.rollBytes) this.rollPath(path);
+    if (file.compressedBytes >= this.ctx.rollBytes) {
+      this.rolledForSize = true;
+      this.rollPath(path, true);
+    }
+    this.ctx.budget.enforceBytes();
     return wait;
   }
 
-  /** Completes every open file in the background. */
-  roll(): void {
-    for (const path of [...this.openPaths.keys()]) this.rollPath(path);
-  }
-
-  private rollPath(path: string): void {
+  /**
+   * Ends a path's open file in the background and stages it. `spill`: the file waits for a later
+   * commit, so unless it is small it uploads its bytes now instead of holding them
+   * (ObjectUploader.spill).
+   */
+  private rollPath(path: string, spill: boolean): void {
     const state = this.openPaths.get(path);
     const file = state?.open;
     this.openPaths.delete(path);
     if (!state || !file) return;
     state.open = undefined;
+    this.ctx.budget.closed(file);
     this.finishing.add(file);
     const done = (async () => {
       await file.finish();
-      await file.commit();
+      // A small file may wait in memory for the commit (one PutObject then, instead of a
+      // multipart upload now: 1 request instead of 3), while staged bytes stay well in budget.
+      const budget = this.ctx.budget;
+      if (spill && (file.bufferedBytes > KEEP_STAGED_IN_MEMORY_BYTES || budget.bufferedBytes > budget.maxBufferedBytes / 2)) await file.spill();
       this.finishing.delete(file);
-      this.rawBytes += file.rawBytes;
-      this.completed.push({ key: file.key, rows: file.rows, bytes: file.compressedBytes });
-      this.ctx.tracker.fileCompleted(file);
+      this.staged.push(file);
     })().catch((err: unknown) => this.ctx.onFailure(err));
     this.pending.add(done);
     void done.finally(() => this.pending.delete(done));
   }
 
-  /** Completes every file of the stream and waits until all are visible. */
-  async completeAll(): Promise<void> {
-    this.roll();
+  /**
+   * First step of a commit: ends every open file and waits until all of the stream's files are
+   * staged. Returns them; the caller completes them (commit) and then reports them committed.
+   */
+  async stageAll(): Promise<OpenFile[]> {
+    for (const path of [...this.openPaths.keys()]) this.rollPath(path, false);
     while (this.pending.size > 0) await Promise.all(this.pending);
+    const files = this.staged;
+    this.staged = [];
+    this.rolledForSize = false;
+    return files;
+  }
+
+  /** Files staged so far and waiting for a commit. */
+  get stagedCount(): number {
+    return this.staged.length;
+  }
+
+  /** Called once the files a commit completed are visible and their commit marker is gone. */
+  committed(files: readonly OpenFile[]): void {
+    for (const file of files) {
+      this.rawBytes += file.rawBytes;
+      this.completed.push({ key: file.key, rows: file.rows, bytes: file.compressedBytes });
+    }
   }
 
   /** Discards every file not yet visible. Never throws. */
   async abortAll(): Promise<void> {
-    const files = [...this.finishing, ...[...this.openPaths.values()].flatMap((s) => (s.open ? [s.open] : []))];
+    const open = [...this.openPaths.values()].flatMap((s) => (s.open ? [s.open] : []));
+    for (const f of open) this.ctx.budget.closed(f);
+    const files = [...this.finishing, ...this.staged, ...open];
     this.openPaths.clear();
+    this.staged = [];
     await Promise.allSettled(files.map((f) => f.abort()));
   }
 
@@ -223,6 +270,7 @@ export class StreamFiles {
       metadata,
       partBytes: this.ctx.partBytes,
       slots: this.ctx.slots,
+      onBuffered: this.ctx.budget.onBuffered,
     });
     const file = new OpenFile(key, this.ctx.format.create(), this.ctx.compressor.create(), uploader, firstSeq);
     this.ctx.tracker.fileOpened(file, firstSeq);

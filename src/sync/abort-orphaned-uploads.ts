@@ -8,16 +8,31 @@ import { streamKeys } from './truncate-stream.js';
  * or abort them): their parts are invisible but still stored, and billed. Safety conditions:
  * only uploads whose key the stream's own template can render, and only those started before
  * this sync, so another writer's fresh uploads under a shared prefix are never touched.
- * Returns how many were aborted.
+ * Returns how many were aborted per stream.
  */
-export async function abortOrphanedUploads(store: ObjectStore, config: ConnectorConfig, stream: CatalogStream, syncStart: Date): Promise<number> {
-  const { prefix, regex } = streamKeys(config, stream);
-  let aborted = 0;
+export async function abortOrphanedUploads(
+  store: ObjectStore,
+  config: ConnectorConfig,
+  streams: readonly CatalogStream[],
+  syncStart: Date,
+): Promise<Map<CatalogStream, number>> {
+  const aborted = new Map<CatalogStream, number>();
+  if (streams.length === 0) return aborted;
+  const matchers = streams.map((stream) => ({ stream, ...streamKeys(config, stream) }));
+  // One listing from the streams' common prefix: staged uploads are few, unlike objects.
+  const prefix = matchers.map((m) => m.prefix).reduce(commonPrefix);
   for await (const upload of store.listStagedUploads(prefix)) {
-    if (!regex.test(upload.key)) continue;
     if (upload.initiated && upload.initiated.getTime() >= syncStart.getTime()) continue;
+    const owner = matchers.find((m) => upload.key.startsWith(m.prefix) && m.regex.test(upload.key));
+    if (!owner) continue;
     await store.abortStagedUpload(upload.key, upload.uploadId);
-    aborted++;
+    aborted.set(owner.stream, (aborted.get(owner.stream) ?? 0) + 1);
   }
   return aborted;
+}
+
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
 }

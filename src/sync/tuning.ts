@@ -12,9 +12,15 @@ export interface Tuning {
   partBytes: number;
   /** Open files per stream at most, with ${FIELD:...} partitions; the least recently used rolls. */
   maxOpenFilesPerStream: number;
+  /** Open files across all streams at most; opening one more stages the least recently written. */
+  maxOpenFiles: number;
+  /** Bytes all open files may hold waiting to become parts; beyond, the fullest is staged. */
+  maxBufferedBytes: number;
+  /** Staged uploads waiting for a commit that make the next STATE commit. */
+  maxStagedFiles: number;
   /** Part uploads in flight across all files. */
   uploadConcurrency: number;
-  /** Held states older than this force every open file to complete at the next STATE. */
+  /** Held states older than this make the next STATE commit (every open file ends there). */
   flushIntervalMs: number;
   /**
    * Held states larger than this in total force every open file to complete, so a source that
@@ -45,6 +51,9 @@ export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
     rollBytes: num('DESTINATION_S3_ROLL_BYTES', 200 * MB, 1),
     partBytes: num('DESTINATION_S3_PART_BYTES', 8 * MB, MIN_PART_BYTES),
     maxOpenFilesPerStream: num('DESTINATION_S3_MAX_OPEN_FILES_PER_STREAM', 16, 1),
+    maxOpenFiles: num('DESTINATION_S3_MAX_OPEN_FILES', 128, 1),
+    maxBufferedBytes: num('DESTINATION_S3_MAX_BUFFERED_BYTES', 96 * MB, 1),
+    maxStagedFiles: num('DESTINATION_S3_MAX_STAGED_FILES', 1000, 1),
     uploadConcurrency: num('DESTINATION_S3_UPLOAD_CONCURRENCY', 4, 1),
     flushIntervalMs: num('DESTINATION_S3_FLUSH_INTERVAL_SECONDS', 15 * 60, 0) * 1000,
     maxHeldStateBytes: num('DESTINATION_S3_MAX_HELD_STATE_BYTES', 16 * MB, 1),

@@ -14,10 +14,12 @@ import type { OpenFile } from '../roll/open-file.js';
 import { StreamFiles } from '../roll/stream-files.js';
 import { createObjectStore } from '../store/create-store.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { Semaphore } from '../store/semaphore.js';
+import { Semaphore, forEachLimit } from '../store/semaphore.js';
+import { OpenFileBudget } from '../roll/open-file-budget.js';
+import { pendingCommitBody, rollBackInterruptedCommits } from '../checkpoint/pending-commits.js';
 import { toOutputRow } from '../transform/output-row.js';
 import { describeStoreError } from '../store/store-errors.js';
-import { manifestKey } from '../naming/object-keys.js';
+import { manifestKey, pendingCommitKey } from '../naming/object-keys.js';
 import { Progress } from './progress.js';
 import { truncateStream, truncates } from './truncate-stream.js';
 import { abortOrphanedUploads } from './abort-orphaned-uploads.js';
@@ -43,6 +45,11 @@ export interface WriteOptions {
  * `write`: protocol reader -> stream router -> record transform -> format writer -> compressor ->
  * file roller -> object store, with the checkpoint tracker echoing states once their records
  * are in completed objects.
+ *
+ * Files become visible only in commits, each cut at a STATE: every open file ends there, every
+ * staged upload is completed (under a pending-commit marker, see checkpoint/pending-commits.ts),
+ * and only then are the held states echoed. So no visible record ever lies beyond the last echoed
+ * state, and a source that replays from that state duplicates nothing.
  */
 export async function runWrite(options: WriteOptions): Promise<void> {
   const env = options.env ?? process.env;
@@ -71,6 +78,12 @@ class WriteSession {
   private readonly runId = randomUUID();
   private failure: unknown;
   private recordSeq = 0;
+  private readonly budget: OpenFileBudget;
+  private commitNumber = 0;
+  /** Files of the commit in progress: aborted with everything else if the sync fails meanwhile. */
+  private committing: OpenFile[] = [];
+  /** States a commit releases, collected to be written at once. */
+  private echoing: AirbyteStateMessage[] | undefined;
 
   constructor(
     private readonly config: ConnectorConfig,
@@ -89,9 +102,10 @@ class WriteSession {
       same.push(slot);
       this.byName.set(stream.descriptor.name, same);
     }
-    this.tracker = new CheckpointTracker<OpenFile>((state) => this.out.state(state));
+    this.tracker = new CheckpointTracker<OpenFile>((state) => (this.echoing ? this.echoing.push(state) : this.out.state(state)));
     this.progress = new Progress(this.streams);
     this.slots = new Semaphore(tuning.uploadConcurrency);
+    this.budget = new OpenFileBudget(tuning.maxOpenFiles, tuning.maxBufferedBytes);
   }
 
   async run(input: AsyncIterable<Buffer | string>): Promise<void> {
@@ -102,9 +116,11 @@ class WriteSession {
     const timer = setInterval(() => this.reportProgress('progress'), this.tuning.progressIntervalMs);
     timer.unref();
     try {
+      await this.rollBackInterruptedCommits();
       await this.abortOrphanedUploads();
+      await this.prepareStreams();
       await this.consume(input);
-      await this.completeAllFiles();
+      await this.commit();
       const manifests = await this.writeManifests();
       await this.truncateOverwrittenStreams(manifests);
       this.reportTypeMismatches();
@@ -118,19 +134,54 @@ class WriteSession {
     }
   }
 
+  /**
+   * Removes the files of commits an earlier attempt did not finish: their states were never
+   * echoed, so the source replays their records. Unlike orphaned uploads, these files are visible,
+   * so failing to remove them fails the sync rather than let them be duplicated.
+   */
+  private async rollBackInterruptedCommits(): Promise<void> {
+    let undone: Map<CatalogStream, number>;
+    try {
+      undone = await rollBackInterruptedCommits(this.store, this.config, [...this.streams.values()].map((s) => s.stream), this.syncStart);
+    } catch (err) {
+      throw new SystemError(
+        `An earlier attempt may have stopped while committing, and checking for or removing its uncommitted files failed: ` +
+          `${describeStoreError(err)}. Grant s3:ListBucket, s3:GetObject and s3:DeleteObject on the bucket path, then retry.`,
+        { cause: err },
+      );
+    }
+    for (const [stream, files] of undone) {
+      this.out.info(
+        `${describeStream(stream.descriptor)}: an earlier attempt stopped while committing; removed its ${files} uncommitted file(s), ` +
+          'whose records the source replays from the last state that attempt echoed',
+      );
+    }
+  }
+
   /** Cleans up after an earlier run that was killed mid-upload; a failure here only warns. */
   private async abortOrphanedUploads(): Promise<void> {
-    for (const slot of this.streams.values()) {
-      try {
-        const n = await abortOrphanedUploads(this.store, this.config, slot.stream, this.syncStart);
-        if (n > 0) this.out.info(`${slot.label}: aborted ${n} multipart upload(s) an earlier run left unfinished`);
-      } catch (err) {
-        this.out.warn(
-          `${slot.label}: could not look for multipart uploads an earlier run left unfinished (${describeStoreError(err, 's3:ListBucket')}). ` +
-            'They are invisible but stored; a lifecycle rule that aborts incomplete multipart uploads removes them.',
-        );
+    try {
+      const aborted = await abortOrphanedUploads(this.store, this.config, [...this.streams.values()].map((s) => s.stream), this.syncStart);
+      for (const [stream, n] of aborted) {
+        this.out.info(`${describeStream(stream.descriptor)}: aborted ${n} multipart upload(s) an earlier run left unfinished`);
       }
+    } catch (err) {
+      this.out.warn(
+        `Could not look for multipart uploads an earlier run left unfinished (${describeStoreError(err, 's3:ListBucket')}). ` +
+          'They are invisible but stored; a lifecycle rule that aborts incomplete multipart uploads removes them.',
+      );
     }
+  }
+
+  /**
+   * Lists every stream's folder up front, several at a time: each stream must know the part
+   * numbers already used under its path before its first file, and with a thousand streams one
+   * listing after another would take minutes.
+   */
+  private async prepareStreams(): Promise<void> {
+    await forEachLimit([...this.streams.values()], 16, async (slot) => {
+      if (!slot.files) await this.startStream(slot);
+    });
   }
 
   private reportProgress(kind: 'progress' | 'summary'): void {
@@ -224,11 +275,12 @@ class WriteSession {
       format: this.format.writerFor(slot.stream),
       compressor: this.format.compressor,
       syncStart: this.syncStart,
-      syncId: String(slot.stream.syncId ?? this.env.WORKER_JOB_ID ?? this.runId),
+      syncId: this.syncIdOf(slot),
       rollBytes: this.tuning.rollBytes,
       partBytes: this.tuning.partBytes,
       maxOpenFiles: this.tuning.maxOpenFilesPerStream,
       slots: this.slots,
+      budget: this.budget,
       tracker: this.tracker,
       onFailure: (err) => (this.failure ??= err),
     });
@@ -253,20 +305,108 @@ class WriteSession {
     }
     const stamped = this.stats.stamp(state, streamKey);
     this.tracker.addState(this.recordSeq, stamped, bytes);
-    // Bound how long states wait behind slowly filling files, and how much memory they hold.
-    const oldest = this.tracker.oldestHeldAt;
-    if (
-      (oldest !== undefined && Date.now() - oldest >= this.tuning.flushIntervalMs) ||
-      this.tracker.heldBytes > this.tuning.maxHeldStateBytes
-    ) {
-      await this.completeAllFiles();
-    }
+    if (this.tracker.heldCount > 0 && this.commitDue()) await this.commit();
   }
 
-  private async completeAllFiles(): Promise<void> {
-    for (const slot of this.streams.values()) slot.files?.roll();
-    for (const slot of this.streams.values()) await slot.files?.completeAll();
+  private syncIdOf(slot: StreamSlot): string {
+    return String(slot.stream.syncId ?? this.env.WORKER_JOB_ID ?? this.runId);
+  }
+
+  /**
+   * Whether the STATE just received should end a commit: a file reached the roll size since the
+   * last one; held states waited the flush interval or take too much memory; or too many staged
+   * uploads wait (many small files, rolled by the open-file budget).
+   */
+  private commitDue(): boolean {
+    let staged = 0;
+    for (const slot of this.streams.values()) {
+      if (!slot.files) continue;
+      if (slot.files.rolledForSize) return true;
+      staged += slot.files.stagedCount;
+    }
+    const oldest = this.tracker.oldestHeldAt;
+    return (
+      staged >= this.tuning.maxStagedFiles ||
+      (oldest !== undefined && Date.now() - oldest >= this.tuning.flushIntervalMs) ||
+      this.tracker.heldBytes > this.tuning.maxHeldStateBytes
+    );
+  }
+
+  /**
+   * Makes every record received so far visible, then echoes the held states:
+   * 1. every open file ends and every file of the sync so far is staged (all parts uploaded);
+   * 2. a pending-commit marker lists them;
+   * 3. every upload is completed;
+   * 4. the marker is deleted, and only then are the states released, in one write.
+   * If step 3 fails, the files it completed are deleted again (the states stay unechoed); if
+   * that fails too, the marker stays and the next attempt deletes them.
+   */
+  private async commit(): Promise<void> {
+    const slots = [...this.streams.values()].filter((s) => s.files);
+    const batches = await Promise.all(slots.map(async (slot) => ({ slot, files: await slot.files!.stageAll() })));
     if (this.failure) throw this.wrapStoreFailure(this.failure);
+    const work = batches.filter((b) => b.files.length > 0);
+    if (work.length === 0) return;
+    const commitNumber = ++this.commitNumber;
+    const startedAt = Date.now();
+    this.committing = work.flatMap((b) => b.files);
+    const marker = pendingCommitKey(this.config.bucketPath, this.syncStart, this.runId, commitNumber);
+    const body = pendingCommitBody({
+      startedAt,
+      streams: work.map(({ slot, files }) => ({
+        namespace: slot.stream.descriptor.namespace ?? null,
+        stream: slot.stream.descriptor.name,
+        files: files.map((f) => f.key),
+      })),
+    });
+    try {
+      await this.store.putObject(marker, body, {});
+    } catch (err) {
+      throw new SystemError(`Starting a commit failed: writing its pending-commit marker ${marker}: ${describeStoreError(err)}`, { cause: err });
+    }
+    const parallel = Math.max(4, this.tuning.uploadConcurrency * 2);
+    const visible: OpenFile[] = [];
+    try {
+      await forEachLimit(this.committing, parallel, async (file) => {
+        await file.commit();
+        visible.push(file);
+      });
+    } catch (err) {
+      await this.undoCommit(visible, marker);
+      throw this.wrapStoreFailure(err);
+    }
+    // From here until the states are written, a crash leaves this commit's files visible with
+    // its states unechoed: the one at-least-once window, one DeleteObjects round trip long.
+    this.out.log('DEBUG', `commit ${commitNumber}: files visible, deleting the marker`);
+    try {
+      await this.store.deleteObjects([marker]);
+    } catch (err) {
+      // The files are visible but their states cannot be echoed: the next attempt removes them.
+      throw new SystemError(`Finishing a commit failed: deleting its pending-commit marker ${marker}: ${describeStoreError(err)}`, { cause: err });
+    }
+    this.committing = [];
+    this.echoing = [];
+    for (const { slot, files } of work) {
+      slot.files!.committed(files);
+      for (const file of files) this.tracker.fileCompleted(file);
+    }
+    const states = this.echoing;
+    this.echoing = undefined;
+    this.out.states(states);
+    this.out.log("DEBUG", `commit ${commitNumber}: ${visible.length} file(s) in ${Date.now() - startedAt} ms`);
+  }
+
+  /** A commit failed midway: hide again what it made visible, so no unechoed record stays visible. */
+  private async undoCommit(visible: readonly OpenFile[], marker: string): Promise<void> {
+    try {
+      if (visible.length > 0) await this.store.deleteObjects(visible.map((f) => f.key));
+      await this.store.deleteObjects([marker]);
+    } catch (err) {
+      this.out.warn(
+        `A failed commit left ${visible.length} file(s) visible and could not remove them (${describeStoreError(err)}); ` +
+          'the next attempt removes them before writing.',
+      );
+    }
   }
 
   private wrapStoreFailure(err: unknown): unknown {
@@ -320,6 +460,8 @@ class WriteSession {
   }
 
   private async abortAll(): Promise<void> {
-    await Promise.allSettled([...this.streams.values()].map((s) => s.files?.abortAll()));
+    const committing = this.committing;
+    this.committing = [];
+    await Promise.allSettled([...committing.map((f) => f.abort()), ...[...this.streams.values()].map((s) => s.files?.abortAll())]);
   }
 }
