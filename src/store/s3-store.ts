@@ -87,7 +87,23 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * MinIO answers ListMultipartUploads with a Prefix only when the prefix is a whole object key
+   * (a prefix like "out/users/" lists nothing), while a listing without prefix lists them all.
+   * So when the prefixed listing finds nothing, the bucket-wide one is filtered here instead: one
+   * more request, and in-progress uploads are few compared with objects.
+   */
   async *listStagedUploads(prefix: string): AsyncIterable<{ key: string; uploadId: string; initiated?: Date }> {
+    let found = false;
+    for await (const u of this.listUploads(prefix)) {
+      found = true;
+      yield u;
+    }
+    if (found || prefix === '') return;
+    for await (const u of this.listUploads(undefined)) if (u.key.startsWith(prefix)) yield u;
+  }
+
+  private async *listUploads(prefix: string | undefined): AsyncIterable<{ key: string; uploadId: string; initiated?: Date }> {
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     do {
