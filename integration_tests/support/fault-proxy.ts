@@ -23,7 +23,8 @@ export interface FaultProxyOptions {
  * Every request counts once; its fault, if any, is recorded.
  */
 export class FaultProxy {
-  readonly log: { method: string; path: string; fault?: Fault }[] = [];
+  /** Every request; `body` holds the text of small bodies (form-encoded API calls such as STS). */
+  readonly log: { method: string; path: string; fault?: Fault; body?: string }[] = [];
   private server: Server | undefined;
   private rand: () => number;
   private turn = 0;
@@ -50,10 +51,13 @@ export class FaultProxy {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const fault = this.rand() < this.options.failureRate ? this.options.faults[this.turn++ % this.options.faults.length] : undefined;
-    this.log.push({ method: req.method ?? '', path: req.url ?? '', ...(fault ? { fault } : {}) });
+    const entry: (typeof this.log)[number] = { method: req.method ?? '', path: req.url ?? '', ...(fault ? { fault } : {}) };
+    this.log.push(entry);
     const body: Buffer[] = [];
     req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {
+      const size = body.reduce((n, b) => n + b.length, 0);
+      if (size > 0 && size < 4096) entry.body = Buffer.concat(body).toString('utf8');
       if (fault === '503' || fault === '500') {
         const code = fault === '503' ? 'SlowDown' : 'InternalError';
         res.writeHead(Number(fault), { 'content-type': 'application/xml' });

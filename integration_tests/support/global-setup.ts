@@ -43,7 +43,7 @@ const SERVERS: Record<string, { script: string; dir: string; port: string }> = {
  */
 /** The Python readers the tests use to read files back (fastavro and its codecs, pyarrow, DuckDB). */
 function ensurePythonReaders(): void {
-  const probe = 'import fastavro, cramjam, pyarrow, duckdb, pytz\ntry:\n import compression.zstd\nexcept ImportError:\n import backports.zstd';
+  const probe = 'import fastavro, cramjam, pyarrow, duckdb, pytz, cryptography\ntry:\n import compression.zstd\nexcept ImportError:\n import backports.zstd';
   try {
     execFileSync('python3', ['-c', probe], { stdio: 'ignore' });
   } catch {

@@ -33,6 +33,23 @@ export interface ConnectorConfig {
   format: FormatConfig;
   /** Write a Redshift COPY manifest per stream after each sync. */
   redshiftManifest: boolean;
+  /** Encryption, storage class and ACL of every object written. */
+  objects: ObjectOptions;
+}
+
+export type Encryption =
+  | { kind: 'none' }
+  | { kind: 'sse-s3' }
+  | { kind: 'sse-kms'; keyId?: string }
+  | { kind: 'sse-c'; key: Buffer }
+  /** AES-GCM envelope of the S3 Encryption Client v2; masterKey wraps each object's data key. */
+  | { kind: 'client-side'; masterKey: Buffer };
+
+export interface ObjectOptions {
+  encryption: Encryption;
+  /** Undefined for STANDARD: not sent, since some S3-compatible stores know no classes. */
+  storageClass?: string;
+  acl?: string;
 }
 
 export const DEFAULT_PATH_FORMAT = '${NAMESPACE}/${STREAM_NAME}/${YEAR}_${MONTH}_${DAY}_${EPOCH}_';

@@ -7,6 +7,8 @@ import {
   DEFAULT_PATH_FORMAT,
   type ConnectorConfig,
   type Credentials,
+  type Encryption,
+  type ObjectOptions,
   type FormatConfig,
   type RawConfig,
   type TextCompression,
@@ -51,6 +53,7 @@ export function parseConfig(raw: unknown): ConnectorConfig {
     pathFormat: nonBlank(config.s3_path_format) ?? DEFAULT_PATH_FORMAT,
     format: resolveFormat(config.format),
     redshiftManifest: config.write_redshift_manifest === true,
+    objects: resolveObjectOptions(config),
   };
   const endpoint = nonBlank(config.s3_endpoint);
   if (endpoint !== undefined) resolved.endpoint = endpoint;
@@ -61,13 +64,29 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   return resolved;
 }
 
-/** Every top-level field the spec marks airbyte_secret is scrubbed from all output from now on. */
+/** Every field the spec marks airbyte_secret, at any depth, is scrubbed from all output from now on. */
 function registerSecrets(raw: unknown): void {
-  if (typeof raw !== 'object' || raw === null) return;
-  const properties = (loadSpec().connectionSpecification as { properties?: Record<string, { airbyte_secret?: boolean }> }).properties ?? {};
-  for (const [field, schema] of Object.entries(properties)) {
-    if (schema.airbyte_secret) registerSecret((raw as Record<string, unknown>)[field]);
-  }
+  const names = new Set<string>();
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(collect);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+        if (k === 'properties' && v && typeof v === 'object') {
+          for (const [field, schema] of Object.entries(v as Record<string, { airbyte_secret?: boolean }>)) if (schema?.airbyte_secret) names.add(field);
+        }
+        collect(v);
+      }
+    }
+  };
+  collect(loadSpec().connectionSpecification);
+  const walk = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (names.has(k)) registerSecret(v);
+      else walk(v);
+    }
+  };
+  walk(raw);
 }
 
 function nonBlank(value: string | undefined): string | undefined {
@@ -165,4 +184,18 @@ function discriminatorValues(schema: unknown): unknown[] {
   const s = schema as { discriminator?: { propertyName: string }; oneOf?: { properties?: Record<string, { enum?: unknown[] }> }[] };
   const tag = s?.discriminator?.propertyName;
   return tag ? (s.oneOf ?? []).flatMap((b) => b.properties?.[tag]?.enum ?? []) : [];
+}
+
+function resolveObjectOptions(config: RawConfig): ObjectOptions {
+  const e = config.encryption;
+  let encryption: Encryption = { kind: 'none' };
+  if (e?.encryption_type === 'SSE-S3') encryption = { kind: 'sse-s3' };
+  else if (e?.encryption_type === 'SSE-KMS') encryption = { kind: 'sse-kms', ...(nonBlank(e.kms_key_id) ? { keyId: nonBlank(e.kms_key_id)! } : {}) };
+  else if (e?.encryption_type === 'SSE-C') encryption = { kind: 'sse-c', key: Buffer.from(e.customer_key, 'base64') };
+  else if (e?.encryption_type === 'client-side') encryption = { kind: 'client-side', masterKey: Buffer.from(e.master_key, 'base64') };
+  return {
+    encryption,
+    ...(config.storage_class && config.storage_class !== 'STANDARD' ? { storageClass: config.storage_class } : {}),
+    ...(config.canned_acl ? { acl: config.canned_acl } : {}),
+  };
 }

@@ -23,6 +23,8 @@ export interface UploaderOptions {
  * abort() discards it. So a failed sync leaves no half-written object behind.
  */
 export class ObjectUploader extends Writable {
+  /** Why the metadata known only at the end could not be set, if it could not. */
+  metadataFailure: unknown;
   /** Compressed bytes received so far: the file's size. */
   bytesReceived = 0;
   private chunks: Buffer[] = [];
@@ -103,13 +105,23 @@ export class ObjectUploader extends Writable {
     if (this.failure) throw this.failure;
   }
 
-  /** Makes the object visible. Call after 'finish'. */
-  async commit(): Promise<void> {
+  /**
+   * Makes the object visible. Call after 'finish'. `finalMetadata` is known only now (the record
+   * count): a single PutObject carries it; a multipart object gets it by a server-side copy onto
+   * itself after completion (its metadata was fixed when the upload started).
+   */
+  async commit(finalMetadata: ObjectMetadata = {}): Promise<void> {
     if (this.state !== 'staged') throw new Error(`cannot commit ${this.options.key}: upload is ${this.state}`);
+    const metadata = { ...this.options.metadata, ...finalMetadata };
     if (this.upload) {
       await (await this.upload).complete();
+      // The object is visible and complete by now: metadata is an annotation, so a store that
+      // refuses the copy (Ceph 16 with SSE-C answers 501) costs the annotation, not the commit.
+      if (Object.keys(finalMetadata).length > 0) {
+        await this.options.store.replaceMetadata(this.options.key, metadata).catch((err: unknown) => (this.metadataFailure = err));
+      }
     } else {
-      await this.options.store.putObject(this.options.key, Buffer.concat(this.chunks, this.chunkBytes), this.options.metadata);
+      await this.options.store.putObject(this.options.key, Buffer.concat(this.chunks, this.chunkBytes), metadata);
       this.options.onBuffered?.(-this.chunkBytes);
       this.chunks = [];
       this.chunkBytes = 0;

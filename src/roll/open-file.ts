@@ -33,10 +33,12 @@ export class OpenFile {
     private readonly compressor: Transform,
     private readonly uploader: ObjectUploader,
     firstSeq: number,
+    /** Client-side encryption, between the compressor and the uploader, when configured. */
+    cipher?: Transform,
   ) {
     this.firstSeq = firstSeq;
     this.lastWrite = firstSeq;
-    this.piped = pipeline(compressor, uploader);
+    this.piped = cipher ? pipeline(compressor, cipher, uploader) : pipeline(compressor, uploader);
     // Failures surface through write()/close(); this keeps an early one from being unhandled.
     this.piped.catch(() => undefined);
   }
@@ -92,13 +94,19 @@ export class OpenFile {
     await this.piped;
   }
 
+  /** Why the record count could not be set as metadata after completion, if it could not. */
+  get metadataFailure(): unknown {
+    return this.uploader.metadataFailure;
+  }
+
   /** For a file that waits staged for a later commit: see ObjectUploader.spill. */
   spill(): Promise<void> {
     return this.uploader.spill();
   }
 
+  /** Makes the object visible, with its record count as metadata (ab-record-count). */
   commit(): Promise<void> {
-    return this.uploader.commit();
+    return this.uploader.commit({ 'ab-record-count': String(this.rows) });
   }
 
   abort(): Promise<void> {

@@ -21,6 +21,7 @@ import { describeStoreError } from '../store/store-errors.js';
 import { ObjectUploader } from './object-uploader.js';
 import { OpenFile } from './open-file.js';
 import type { OpenFileBudget } from './open-file-budget.js';
+import { newEnvelope } from '../store/client-side-encryption.js';
 
 /** Largest staged file kept in memory until its commit rather than uploaded at once. */
 const KEEP_STAGED_IN_MEMORY_BYTES = 1024 * 1024;
@@ -264,6 +265,9 @@ export class StreamFiles {
     const key = objectKey(path, name);
     const metadata: Record<string, string> = { 'ab-sync-id': this.ctx.syncId };
     if (this.ctx.stream.generationId !== undefined) metadata['ab-generation-id'] = String(this.ctx.stream.generationId);
+    const encryption = this.ctx.config.objects.encryption;
+    const envelope = encryption.kind === 'client-side' ? newEnvelope(encryption.masterKey) : undefined;
+    if (envelope) Object.assign(metadata, envelope.metadata);
     const uploader = new ObjectUploader({
       store: this.ctx.store,
       key,
@@ -272,7 +276,7 @@ export class StreamFiles {
       slots: this.ctx.slots,
       onBuffered: this.ctx.budget.onBuffered,
     });
-    const file = new OpenFile(key, this.ctx.format.create(), this.ctx.compressor.create(), uploader, firstSeq);
+    const file = new OpenFile(key, this.ctx.format.create(), this.ctx.compressor.create(), uploader, firstSeq, envelope?.cipher);
     this.ctx.tracker.fileOpened(file, firstSeq);
     return file;
   }

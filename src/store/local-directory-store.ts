@@ -101,6 +101,10 @@ export class LocalDirectoryStore implements ObjectStore {
     yield* keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  async replaceMetadata(key: string, metadata: ObjectMetadata): Promise<void> {
+    await writeFile(join(this.metaRoot, ...key.split('/')) + '.json', JSON.stringify(metadata));
+  }
+
   async headMetadata(key: string): Promise<ObjectMetadata | undefined> {
     if (!(await stat(this.path(key)).catch(() => undefined))) return undefined;
     try {

@@ -27,6 +27,8 @@ export interface ObjectStore {
   startMultipartUpload(key: string, metadata: ObjectMetadata): Promise<MultipartUpload>;
   /** Every object whose key starts with prefix, in key order. */
   list(prefix: string): AsyncIterable<StoredObject>;
+  /** Sets an existing object's user metadata (for what is known only once it is complete). */
+  replaceMetadata(key: string, metadata: ObjectMetadata): Promise<void>;
   /** The user metadata of an object, or undefined if it does not exist. */
   headMetadata(key: string): Promise<ObjectMetadata | undefined>;
   getObject(key: string): Promise<Buffer>;

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -12,8 +15,7 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
-import type { ConnectorConfig } from '../config/connector-config.js';
-import { ConfigError } from '../errors.js';
+import type { ConnectorConfig, ObjectOptions } from '../config/connector-config.js';
 import type { MultipartUpload, ObjectMetadata, ObjectStore, StoredObject } from './object-store.js';
 
 /** Amazon S3 or any S3-compatible store, through the AWS SDK v3. */
@@ -25,20 +27,52 @@ export class S3ObjectStore implements ObjectStore {
     this.location = `s3://${config.bucket}`;
     this.bucket = config.bucket;
     this.client = createS3Client(config);
+    this.writeParams = objectWriteParams(config.objects);
+    this.keyParams = customerKeyParams(config.objects);
   }
 
   private readonly bucket: string;
+  /** Encryption, storage class and ACL, on every request that creates an object. */
+  private readonly writeParams: Record<string, string>;
+  /** The SSE-C key, on every request that reads or writes object data (empty without SSE-C). */
+  private readonly keyParams: Record<string, string>;
 
   async putObject(key: string, body: Buffer, metadata: ObjectMetadata): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, Metadata: metadata }));
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, Metadata: metadata, ...this.writeParams }));
   }
 
   async startMultipartUpload(key: string, metadata: ObjectMetadata): Promise<MultipartUpload> {
     const created = await this.client.send(
-      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, Metadata: metadata }),
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, Metadata: metadata, ...this.writeParams }),
     );
     if (!created.UploadId) throw new Error(`CreateMultipartUpload for ${key} returned no UploadId`);
-    return new S3MultipartUpload(this.client, this.bucket, key, created.UploadId);
+    return new S3MultipartUpload(this.client, this.bucket, key, created.UploadId, this.keyParams);
+  }
+
+  /**
+   * CopyObject onto itself with new metadata: how a multipart object gets metadata known only at
+   * its end (the record count). Server-side, no data passes through the connector; the object's
+   * encryption, class and ACL are given again since a copy does not keep them.
+   */
+  async replaceMetadata(key: string, metadata: ObjectMetadata): Promise<void> {
+    const sourceKey = this.keyParams.SSECustomerKey
+      ? {
+          CopySourceSSECustomerAlgorithm: 'AES256',
+          CopySourceSSECustomerKey: this.keyParams.SSECustomerKey,
+          CopySourceSSECustomerKeyMD5: this.keyParams.SSECustomerKeyMD5!,
+        }
+      : {};
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        CopySource: `${this.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+        MetadataDirective: 'REPLACE',
+        Metadata: metadata,
+        ...this.writeParams,
+        ...sourceKey,
+      }),
+    );
   }
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
@@ -54,7 +88,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async headMetadata(key: string): Promise<ObjectMetadata | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ...this.keyParams }));
       return head.Metadata ?? {};
     } catch (err) {
       if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
@@ -63,7 +97,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async getObject(key: string): Promise<Buffer> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...this.keyParams }));
     return Buffer.from(await out.Body!.transformToByteArray());
   }
 
@@ -136,11 +170,12 @@ class S3MultipartUpload implements MultipartUpload {
     private readonly bucket: string,
     readonly key: string,
     private readonly uploadId: string,
+    private readonly keyParams: Record<string, string>,
   ) {}
 
   async uploadPart(partNumber: number, body: Buffer): Promise<void> {
     const out = await this.client.send(
-      new UploadPartCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, PartNumber: partNumber, Body: body }),
+      new UploadPartCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, PartNumber: partNumber, Body: body, ...this.keyParams }),
     );
     // Only the ETag is kept per part: memory stays flat however large the file grows.
     this.parts.push({ PartNumber: partNumber, ETag: out.ETag });
@@ -167,7 +202,7 @@ class S3MultipartUpload implements MultipartUpload {
     const name = (err as { name?: string }).name;
     if (name !== 'NoSuchUpload' && name !== 'NoSuchKey') return false;
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key }));
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key, ...this.keyParams }));
       return (head.ETag ?? '').replaceAll('"', '').endsWith(`-${partCount}`);
     } catch {
       return false;
@@ -181,18 +216,67 @@ class S3MultipartUpload implements MultipartUpload {
   }
 }
 
-export function createS3Client(config: ConnectorConfig): S3Client {
-  if (config.credentials.kind === 'role') {
-    throw new ConfigError(
-      'role_arn is not supported by this version of the connector. Set access_key_id and secret_access_key, or leave all three empty to use the AWS default credential chain.',
+/** The session name of assumed-role sessions, as CloudTrail shows them. */
+export const ROLE_SESSION_NAME = 'airbyte-destination-s3';
+
+/**
+ * Credentials in Airbyte's precedence: the config's access key pair; else role_arn, assumed
+ * through STS with the external id from AWS_ASSUME_ROLE_EXTERNAL_ID (the source credentials of
+ * that call come from the default chain); else the AWS default provider chain (environment,
+ * shared config and profiles, web identity / IRSA, container credentials, instance profile),
+ * which the SDK uses when no credentials are given. DESTINATION_S3_STS_ENDPOINT points STS at a
+ * local server in tests.
+ */
+function credentialsFor(config: ConnectorConfig, env: NodeJS.ProcessEnv) {
+  const c = config.credentials;
+  if (c.kind === 'static') return { credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey } };
+  if (c.kind === 'default-chain') return {};
+  const sts = new STSClient({
+    region: config.region || 'us-east-1',
+    ...(env.DESTINATION_S3_STS_ENDPOINT ? { endpoint: env.DESTINATION_S3_STS_ENDPOINT } : {}),
+  });
+  const externalId = env.AWS_ASSUME_ROLE_EXTERNAL_ID;
+  // The SDK calls this again before the session expires (it memoizes by `expiration`).
+  const assume = async () => {
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: c.roleArn, RoleSessionName: ROLE_SESSION_NAME, DurationSeconds: 3600, ...(externalId ? { ExternalId: externalId } : {}) }),
     );
+    const k = out.Credentials;
+    if (!k?.AccessKeyId || !k.SecretAccessKey) throw new Error(`STS AssumeRole of ${c.roleArn} returned no credentials`);
+    return { accessKeyId: k.AccessKeyId, secretAccessKey: k.SecretAccessKey, sessionToken: k.SessionToken, ...(k.Expiration ? { expiration: k.Expiration } : {}) };
+  };
+  return { credentials: assume };
+}
+
+function objectWriteParams(o: ObjectOptions): Record<string, string> {
+  const p: Record<string, string> = {};
+  if (o.encryption.kind === 'sse-s3') p.ServerSideEncryption = 'AES256';
+  if (o.encryption.kind === 'sse-kms') {
+    p.ServerSideEncryption = 'aws:kms';
+    if (o.encryption.keyId) p.SSEKMSKeyId = o.encryption.keyId;
   }
+  if (o.storageClass) p.StorageClass = o.storageClass;
+  if (o.acl) p.ACL = o.acl;
+  return { ...p, ...customerKeyParams(o) };
+}
+
+function customerKeyParams(o: ObjectOptions): Record<string, string> {
+  if (o.encryption.kind !== 'sse-c') return {};
+  return {
+    SSECustomerAlgorithm: 'AES256',
+    SSECustomerKey: o.encryption.key.toString('base64'),
+    SSECustomerKeyMD5: createHash('md5').update(o.encryption.key).digest('base64'),
+  };
+}
+
+export function createS3Client(config: ConnectorConfig, env: NodeJS.ProcessEnv = process.env): S3Client {
   return new S3Client({
     region: config.region || 'us-east-1',
     ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
-    ...(config.credentials.kind === 'static'
-      ? { credentials: { accessKeyId: config.credentials.accessKeyId, secretAccessKey: config.credentials.secretAccessKey } }
-      : {}),
+    // A blank region on AWS: the bucket's region is discovered from S3's redirect (the
+    // x-amz-bucket-region header) and requests are re-signed for it, instead of failing.
+    ...(!config.region && !config.endpoint ? { followRegionRedirects: true } : {}),
+    ...credentialsFor(config, env),
     // Parts are Buffers with known lengths. The SDK's default trailing checksums (aws-chunked)
     // are refused by several S3-compatible stores (Ceph 16 answers 411), so send them only where
     // an operation requires one (DeleteObjects).

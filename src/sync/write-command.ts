@@ -80,6 +80,7 @@ class WriteSession {
   private recordSeq = 0;
   private readonly budget: OpenFileBudget;
   private commitNumber = 0;
+  private warnedMetadata = false;
   /** Files of the commit in progress: aborted with everything else if the sync fails meanwhile. */
   private committing: OpenFile[] = [];
   /** States a commit releases, collected to be written at once. */
@@ -370,6 +371,13 @@ class WriteSession {
       await forEachLimit(this.committing, parallel, async (file) => {
         await file.commit();
         visible.push(file);
+        if (file.metadataFailure !== undefined && !this.warnedMetadata) {
+          this.warnedMetadata = true;
+          this.out.warn(
+            `Could not set the record count (ab-record-count) on multipart objects such as ${file.key}: the store refused the ` +
+              `metadata copy (${describeStoreError(file.metadataFailure)}). The data is complete; only that annotation is missing.`,
+          );
+        }
       });
     } catch (err) {
       await this.undoCommit(visible, marker);

@@ -85,3 +85,29 @@ describe('config', () => {
     expect(() => parseConfig(raw)).toThrow(message);
   });
 });
+
+describe('object options and encryption', () => {
+  const format = { format_type: 'JSONL' };
+  const key = Buffer.alloc(32, 7).toString('base64');
+
+  it('resolves every encryption type, the storage class and the ACL', () => {
+    const resolve = (encryption: unknown, extra = {}) => parseConfig({ ...base, format, encryption, ...extra }).objects;
+    expect(resolve({ encryption_type: 'none' })).toEqual({ encryption: { kind: 'none' } });
+    expect(resolve({ encryption_type: 'SSE-S3' }, { storage_class: 'STANDARD_IA', canned_acl: 'bucket-owner-full-control' })).toEqual({
+      encryption: { kind: 'sse-s3' },
+      storageClass: 'STANDARD_IA',
+      acl: 'bucket-owner-full-control',
+    });
+    expect(resolve({ encryption_type: 'SSE-KMS', kms_key_id: ' alias/data ' }).encryption).toEqual({ kind: 'sse-kms', keyId: 'alias/data' });
+    expect(resolve({ encryption_type: 'SSE-KMS' }).encryption).toEqual({ kind: 'sse-kms' });
+    expect(resolve({ encryption_type: 'SSE-C', customer_key: key }).encryption).toEqual({ kind: 'sse-c', key: Buffer.alloc(32, 7) });
+    expect(resolve({ encryption_type: 'client-side', master_key: key }).encryption).toEqual({ kind: 'client-side', masterKey: Buffer.alloc(32, 7) });
+    // STANDARD is the default and is not sent.
+    expect(parseConfig({ ...base, format, storage_class: 'STANDARD' }).objects).toEqual({ encryption: { kind: 'none' } });
+  });
+
+  it('refuses a key that is not 256 bits in base64, naming the field', () => {
+    expect(() => parseConfig({ ...base, format, encryption: { encryption_type: 'SSE-C', customer_key: 'c2hvcnQ=' } })).toThrow(/customer_key/);
+    expect(() => parseConfig({ ...base, format, encryption: { encryption_type: 'client-side' } })).toThrow(/master_key/);
+  });
+});

@@ -34,6 +34,18 @@ describe('secrets', () => {
     expect(printed.split('\n').filter(Boolean).map((l) => JSON.parse(l).type)).toEqual(['LOG', 'TRACE', 'CONNECTION_STATUS']);
   });
 
+  it('include nested secrets: the SSE-C customer key and the client-side master key', () => {
+    const customer = Buffer.alloc(32, 3).toString('base64');
+    const master = Buffer.alloc(32, 5).toString('base64');
+    const config = { s3_bucket_name: 'b', s3_bucket_path: 'p', s3_bucket_region: '', format: { format_type: 'JSONL' } };
+    parseConfig({ ...config, encryption: { encryption_type: 'SSE-C', customer_key: customer } });
+    parseConfig({ ...config, encryption: { encryption_type: 'client-side', master_key: master } });
+    const { out, text } = capture();
+    out.warn(`keys ${customer} and ${master}`);
+    expect(text()).not.toContain(customer);
+    expect(text()).not.toContain(master);
+  });
+
   it('leave STATE messages byte for byte, as the source sent them', () => {
     const { out, text } = capture();
     out.state({ type: 'LEGACY', data: { cursor: 'AKIAIOSFODNN7EXAMPLE' } });

@@ -135,6 +135,38 @@ export type FileNamePattern = string;
  * After each sync, write per stream a manifest listing exactly the objects that sync wrote, in the format Redshift's COPY ... MANIFEST reads, at <stream path>manifest-<sync start epoch ms>.json. Default: false.
  */
 export type WriteRedshiftCOPYManifests = boolean;
+/**
+ * How objects are encrypted, beyond the bucket's default. Server-side: SSE-S3 (AES256), SSE-KMS (optionally with a key id), SSE-C (a key you provide, sent with every request). Client-side: every file is encrypted before upload with AES-256-GCM under a fresh data key, itself wrapped by your master key, in the envelope format of the AWS S3 Encryption Client (v2), so that client and compatible tools decrypt it. Default: none.
+ */
+export type Encryption = None | SSES3AES256 | SSEKMS | SSECCustomerProvidedKey | ClientSideAESGCMEnvelope;
+/**
+ * Key id, ARN or alias of the KMS key. Empty: the account's AWS managed key (aws/s3).
+ */
+export type KMSKeyId = string;
+/**
+ * A 256-bit key, base64 (44 characters). Readers need the same key. Most S3 servers accept SSE-C over HTTPS only.
+ */
+export type CustomerKey = string;
+/**
+ * A 256-bit AES key, base64 (44 characters), that wraps each file's data key (AES/GCM key wrap, as the S3 Encryption Client v2 with a symmetric master key). Keep it safe: without it the files cannot be read.
+ */
+export type MasterKey = string;
+/**
+ * S3 storage class of every object. Default: STANDARD (not sent, so S3-compatible stores that know no classes work).
+ */
+export type StorageClass =
+  | 'STANDARD'
+  | 'STANDARD_IA'
+  | 'ONEZONE_IA'
+  | 'INTELLIGENT_TIERING'
+  | 'GLACIER_IR'
+  | 'REDUCED_REDUNDANCY'
+  | 'EXPRESS_ONEZONE';
+/**
+ * A canned ACL for every object. Default: none sent, which is what buckets with ACLs disabled (the S3 default since 2023) require.
+ */
+export type CannedACL =
+  'private' | 'bucket-owner-full-control' | 'bucket-owner-read' | 'public-read' | 'authenticated-read';
 
 export interface S3DestinationSpec {
   access_key_id?: S3KeyID;
@@ -148,6 +180,9 @@ export interface S3DestinationSpec {
   s3_path_format?: S3PathFormat;
   file_name_pattern?: FileNamePattern;
   write_redshift_manifest?: WriteRedshiftCOPYManifests;
+  encryption?: Encryption;
+  storage_class?: StorageClass;
+  canned_acl?: CannedACL;
 }
 export interface CSVCommaSeparatedValues {
   format_type: 'CSV';
@@ -213,4 +248,22 @@ export interface ParquetColumnarStorage {
   page_size_kb?: PageSizeKB;
   dictionary_page_size_kb?: DictionaryPageSizeKB;
   dictionary_encoding?: DictionaryEncoding;
+}
+export interface None {
+  encryption_type: 'none';
+}
+export interface SSES3AES256 {
+  encryption_type: 'SSE-S3';
+}
+export interface SSEKMS {
+  encryption_type: 'SSE-KMS';
+  kms_key_id?: KMSKeyId;
+}
+export interface SSECCustomerProvidedKey {
+  encryption_type: 'SSE-C';
+  customer_key: CustomerKey;
+}
+export interface ClientSideAESGCMEnvelope {
+  encryption_type: 'client-side';
+  master_key: MasterKey;
 }
