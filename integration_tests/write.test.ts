@@ -168,14 +168,15 @@ describe('write', () => {
     expect(await listKeys(bucket)).toEqual(['out/users/data.jsonl.gz', 'out/users/data_1.jsonl.gz']);
   });
 
-  it('tags every object with the catalog’s generation id and sync id', async () => {
+  it('tags every object with the catalog’s generation id, the sync id and its record count', async () => {
     const bucket = await newBucket('generation');
     const dir = workDir();
     const config = writeConfig(dir, bucket);
     const catalog = writeJson(dir, 'catalog.json', catalogOf([{ name: 'users', generationId: 12, minimumGenerationId: 0 }]));
-    expect((await runConnector(['write', '--config', config, '--catalog', catalog], { stdin: record('users', { a: 1 }) })).code).toBe(0);
+    const stdin = [record('users', { a: 1 }), record('users', { a: 2 })].join('\n');
+    expect((await runConnector(['write', '--config', config, '--catalog', catalog], { stdin })).code).toBe(0);
     const [key] = await listKeys(bucket);
-    expect((await head(bucket, key!)).Metadata).toEqual({ 'ab-generation-id': '12', 'ab-sync-id': '7' });
+    expect((await head(bucket, key!)).Metadata).toEqual({ 'ab-generation-id': '12', 'ab-sync-id': '7', 'ab-record-count': '2' });
   });
 
   it('ends with a system_error TRACE, a non-zero exit and no visible object on a record for an unknown stream', async () => {
