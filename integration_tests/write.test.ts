@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runConnector, ofType, traceError } from '../test/support/run-connector.js';
 import { catalogOf, record, streamState } from '../test/support/messages.js';
-import { head, listKeys, newBucket, openMultipartUploads, readBack, workDir, writeConfig, writeJson, writeText } from './support/s3.js';
+import { head, listKeys, newBucket, openMultipartUploads, readBack, s3Env, workDir, writeConfig, writeJson, writeText } from './support/s3.js';
+import { FaultProxy } from './support/fault-proxy.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -99,7 +100,10 @@ describe('write', () => {
   it('rolls a new file after the size threshold, each streamed as a multipart upload', async () => {
     const bucket = await newBucket('roll');
     const dir = workDir();
-    const config = writeConfig(dir, bucket, { format: { format_type: 'JSONL', compression: { compression_type: 'No Compression' } } });
+    // Requests pass through a recording proxy: the parts are seen on the wire.
+    const proxy = new FaultProxy({ target: s3Env().endpoint, failureRate: 0, faults: [] });
+    const endpoint = await proxy.start();
+    const config = writeConfig(dir, bucket, { s3_endpoint: endpoint, format: { format_type: 'JSONL', compression: { compression_type: 'No Compression' } } });
     const catalog = writeJson(dir, 'catalog.json', catalogOf([{ name: 'events' }]));
     const pad = 'x'.repeat(900);
     const n = 24_000; // about 24 MB of JSONL
@@ -112,9 +116,12 @@ describe('write', () => {
     const keys = await listKeys(bucket);
     expect(keys.length).toBe(3);
     expect(keys.map((k) => Number(/_(\d+)\.jsonl$/.exec(k)![1])).sort()).toEqual([0, 1, 2]);
-    // A rolled file was uploaded in parts (its ETag is "<md5>-<parts>"), never as one buffer.
-    const first = await head(bucket, keys.find((k) => k.endsWith('_0.jsonl'))!);
-    expect(first.ETag).toMatch(/-3"$/);
+    // A rolled file was uploaded in parts (UploadPart requests), never as one buffer.
+    await proxy.stop();
+    const firstKey = keys.find((k) => k.endsWith('_0.jsonl'))!;
+    const parts = proxy.log.filter((l) => l.method === 'PUT' && l.path.includes(firstKey) && /[?&]partNumber=\d+/.test(l.path));
+    expect(parts.map((l) => Number(/partNumber=(\d+)/.exec(l.path)![1])).sort()).toEqual([1, 2, 3]);
+    const first = await head(bucket, firstKey);
     expect(first.ContentLength).toBeGreaterThanOrEqual(11 * 1024 * 1024);
     const seen: number[] = [];
     for (const k of keys) seen.push(...(await readBack(bucket, k, 'jsonl')).map((r) => r._airbyte_data.i as number));

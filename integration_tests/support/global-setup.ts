@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,13 +62,56 @@ function ensureZstdTool(): void {
   }
 }
 
-export default function setup(project: TestProject): () => void {
+/** Whether a Docker-compatible engine is configured: then testcontainers is the convention. */
+function containerEngine(): boolean {
+  return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+}
+
+/**
+ * MinIO in a container through testcontainers, the Node ecosystem's way for developers with a
+ * Docker engine. S3_TEST_MINIO_IMAGE picks the image (scripts/test-testcontainers.sh builds one
+ * locally and runs this path through podman's Docker-compatible socket).
+ */
+async function startTestcontainer(): Promise<{ env: S3TestEnv; stop: () => Promise<unknown> }> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const [user, secret] = ['S3RVER', 'S3RVERS3RVER'];
+  const container = await new GenericContainer(process.env.S3_TEST_MINIO_IMAGE ?? 'minio/minio:latest')
+    .withCommand(['server', '/data', '--address', ':9000'])
+    .withEnvironment({
+      MINIO_ROOT_USER: user,
+      MINIO_ROOT_PASSWORD: secret,
+      MINIO_KMS_SECRET_KEY: `destination-s3-test:${Buffer.alloc(32).toString('base64')}`,
+    })
+    .withExposedPorts(9000)
+    .withWaitStrategy(Wait.forHttp('/minio/health/ready', 9000))
+    .start();
+  return {
+    env: {
+      endpoint: `http://${container.getHost()}:${container.getMappedPort(9000)}`,
+      accessKeyId: user,
+      secretAccessKey: secret,
+      region: 'us-east-1',
+      server: 'minio',
+    },
+    stop: () => container.stop(),
+  };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensurePythonReaders();
   ensureZstdTool();
   let started = false;
   let env: S3TestEnv;
-  const server = SERVERS[process.env.S3_TEST_SERVER ?? 'ceph'];
-  if (!server) throw new Error(`S3_TEST_SERVER=${process.env.S3_TEST_SERVER}: use ceph or minio`);
+  // S3_TEST_SERVER: ceph | minio (local servers) | testcontainers. Unset: testcontainers when a
+  // container engine answers, else the local Ceph RGW.
+  const choice = process.env.S3_TEST_SERVER ?? (containerEngine() && !process.env.S3_ENDPOINT ? 'testcontainers' : 'ceph');
+  if (choice === 'testcontainers' && !process.env.S3_ENDPOINT) {
+    const c = await startTestcontainer();
+    project.provide('s3', c.env);
+    return async () => void (await c.stop());
+  }
+  const server = SERVERS[choice];
+  if (!server) throw new Error(`S3_TEST_SERVER=${process.env.S3_TEST_SERVER}: use ceph, minio or testcontainers`);
   if (process.env.S3_ENDPOINT) {
     env = {
       endpoint: process.env.S3_ENDPOINT,
@@ -84,12 +128,12 @@ export default function setup(project: TestProject): () => void {
       accessKeyId: vars.S3_ACCESS_KEY!,
       secretAccessKey: vars.S3_SECRET_KEY!,
       region: vars.S3_REGION ?? 'us-east-1',
-      server: process.env.S3_TEST_SERVER ?? 'ceph',
+      server: choice,
     };
     started = true;
   }
   project.provide('s3', env);
-  return () => {
+  return async () => {
     if (started) execFileSync('bash', [server.script, 'stop', server.dir], { stdio: 'inherit' });
   };
 }
