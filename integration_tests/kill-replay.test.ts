@@ -26,7 +26,7 @@ function options(bucket: string, format: Record<string, unknown>, seed: number):
     recordBytes: RECORD_BYTES,
     stateEvery: 50,
     kills: KILLS,
-    maxKillAfterEchoes: Math.max(2, Math.round(MB / 16)),
+    maxKillAfterEchoes: Math.max(2, Math.round(MB / 64)),
     maxKillDelayMs: 150,
     seed,
     // Small files and a short flush interval, so that commits are frequent and kills often land inside one.
