@@ -6,20 +6,15 @@
 // format, input size, time, records/s and peak RSS (VmHWM of the connector process), and writes
 // bench/results/huge-<date>.json. Uses S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY if set, else starts
 // a throwaway Ceph RGW.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SCHEMAS, writeMessages } from './generate-records.mjs';
+import { ROOT, arg, startS3 } from './bench-support.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : process.argv[i + 1];
-};
 const SIZE_GB = Number(arg('size-gb', '10'));
 const ONLY = arg('only', '')?.split(',').filter(Boolean) ?? [];
 
@@ -29,15 +24,6 @@ const RUNS = [
   ['avro-snappy', { format_type: 'Avro', compression_codec: { codec: 'snappy' } }],
   ['parquet-snappy', { format_type: 'Parquet', compression_codec: 'SNAPPY' }],
 ].filter(([name]) => ONLY.length === 0 || ONLY.includes(name));
-
-function startS3() {
-  if (process.env.S3_ENDPOINT) return { endpoint: process.env.S3_ENDPOINT, key: process.env.S3_ACCESS_KEY ?? 'S3RVER', secret: process.env.S3_SECRET_KEY ?? 'S3RVER', stop() {} };
-  const script = join(ROOT, 'scripts/s3/ceph-rgw.sh');
-  const dir = join(tmpdir(), 'destination-s3-bench-rgw');
-  const out = execFileSync('bash', [script, 'start', dir, '7492'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const v = Object.fromEntries(out.trim().split('\n').map((l) => l.split('=', 2)));
-  return { endpoint: v.S3_ENDPOINT, key: v.S3_ACCESS_KEY, secret: v.S3_SECRET_KEY, stop: () => execFileSync('bash', [script, 'stop', dir], { stdio: 'inherit' }) };
-}
 
 /** Deletes every object under prefix (the files whose states came back are complete). */
 async function deleteCommitted(s3, bucket, prefix) {

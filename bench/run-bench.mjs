@@ -4,20 +4,15 @@
 // for each format and main codec, and the ceilings of this machine on the same bytes; prints a
 // table with every figure also as a ratio to its ceiling and writes bench/results/latest.json.
 // Uses S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY if set, else starts a throwaway Ceph RGW.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SCHEMAS, writeMessages } from './generate-records.mjs';
+import { ROOT, arg, startS3 } from './bench-support.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : process.argv[i + 1];
-};
 const SIZE_MB = Number(arg('size-mb', '200'));
 const ONLY = arg('only', '')?.split(',').filter(Boolean) ?? [];
 const SKIP_CEILINGS = process.argv.includes('--skip-ceilings');
@@ -58,15 +53,6 @@ async function measure(cmd, args, input, env = {}) {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peakKb / 1024, stdout };
 }
 
-function startS3() {
-  if (process.env.S3_ENDPOINT) return { endpoint: process.env.S3_ENDPOINT, key: process.env.S3_ACCESS_KEY ?? 'S3RVER', secret: process.env.S3_SECRET_KEY ?? 'S3RVER', stop() {} };
-  const script = join(ROOT, 'scripts/s3/ceph-rgw.sh');
-  const dir = join(tmpdir(), 'destination-s3-bench-rgw');
-  const out = execFileSync('bash', [script, 'start', dir, '7492'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RGW_MEMSTORE_BYTES: String(8 * 1024 ** 3) } });
-  const v = Object.fromEntries(out.trim().split('\n').map((l) => l.split('=', 2)));
-  return { endpoint: v.S3_ENDPOINT, key: v.S3_ACCESS_KEY, secret: v.S3_SECRET_KEY, stop: () => execFileSync('bash', [script, 'stop', dir], { stdio: 'inherit' }) };
-}
-
 const work = mkdtempSync(join(tmpdir(), 'destination-s3-bench-'));
 const input = join(work, 'messages.jsonl');
 console.error(`generating ${SIZE_MB} MB of messages...`);
@@ -94,7 +80,7 @@ if (!SKIP_CEILINGS) {
   }
 }
 
-const s3env = startS3();
+const s3env = startS3({ RGW_MEMSTORE_BYTES: String(8 * 1024 ** 3) });
 const results = [];
 try {
   const s3 = new S3Client({ endpoint: s3env.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3env.key, secretAccessKey: s3env.secret } });

@@ -343,9 +343,9 @@ type StreamKeyInput = Omit<StreamPathInput, 'syncStart' | 'uuid' | 'syncId'> & {
  */
 export function streamKeyMatcher(input: StreamKeyInput): { prefix: string; regex: RegExp } {
   const files = keyMatcher(input);
-  const stemmed = [MANIFEST_PATTERN].map((pattern) => keyMatcher(streamLevelInput(input, pattern)));
-  const regex = new RegExp([files, ...stemmed].map((m) => `^(?:${m.source})$`).join('|'));
-  return { prefix: [files, ...stemmed].map((m) => m.prefix).reduce(commonPrefix), regex };
+  const manifests = keyMatcher(streamLevelInput(input, MANIFEST_PATTERN));
+  const regex = new RegExp(`^(?:${files.source})$|^(?:${manifests.source})$`);
+  return { prefix: commonPrefix(files.prefix, manifests.prefix), regex };
 }
 
 const MANIFEST_PATTERN = 'manifest-{timestamp}.json';
@@ -389,7 +389,8 @@ function keyMatcher(input: StreamKeyInput): { prefix: string; source: string } {
   return { prefix, source };
 }
 
-function commonPrefix(a: string, b: string): string {
+/** The longest string both start with. */
+export function commonPrefix(a: string, b: string): string {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return a.slice(0, i);

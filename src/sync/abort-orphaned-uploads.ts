@@ -2,6 +2,7 @@ import type { ConnectorConfig } from '../config/connector-config.js';
 import type { CatalogStream } from '../catalog/configured-catalog.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { streamKeys } from './truncate-stream.js';
+import { commonPrefix } from '../naming/object-keys.js';
 
 /**
  * Aborts the multipart uploads an earlier run left staged (a run killed before it could complete
@@ -29,10 +30,4 @@ export async function abortOrphanedUploads(
     aborted.set(owner.stream, (aborted.get(owner.stream) ?? 0) + 1);
   }
   return aborted;
-}
-
-function commonPrefix(a: string, b: string): string {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return a.slice(0, i);
 }

@@ -264,8 +264,8 @@ class WriteSession {
     this.stats.recordSeen(streamKey(slot.stream.descriptor.namespace, slot.stream.descriptor.name));
     this.progress.records++;
     const seq = this.recordSeq++;
-    if (!slot.files) return this.startStream(slot).then(() => slot.files!.write(toOutputRow(record), seq));
-    return slot.files.write(toOutputRow(record), seq);
+    // Every stream's files were prepared before the first record (prepareStreams).
+    return slot.files!.write(toOutputRow(record), seq);
   }
 
   private async startStream(slot: StreamSlot): Promise<void> {
