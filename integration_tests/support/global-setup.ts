@@ -81,6 +81,8 @@ async function startTestcontainer(): Promise<{ env: S3TestEnv; stop: () => Promi
       MINIO_ROOT_USER: user,
       MINIO_ROOT_PASSWORD: secret,
       MINIO_KMS_SECRET_KEY: `destination-s3-test:${Buffer.alloc(32).toString('base64')}`,
+      // A declared region makes MinIO refuse requests signed for another one, as AWS does.
+      MINIO_SITE_REGION: 'us-east-1',
     })
     .withExposedPorts(9000)
     .withWaitStrategy(Wait.forHttp('/minio/health/ready', 9000))

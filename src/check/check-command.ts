@@ -22,8 +22,11 @@ async function step<T>(name: string, action: StoreAction, run: () => Promise<T>)
 
 /**
  * `check`: exercises every S3 call a sync makes, under the bucket path, and removes what it wrote:
- * PutObject, ListObjectsV2, DeleteObject, then a two-part multipart upload completed, listed and
- * deleted, and one aborted. The first failing step is named with its likely cause.
+ * PutObject, GetObject (a sync reads its pending-commit markers back), ListObjectsV2, DeleteObject,
+ * then a two-part multipart upload completed and deleted, and one listed among the bucket's
+ * uploads (a sync looks for uploads an earlier attempt left) and aborted. The first failing step
+ * is named with the permission it needs, so a policy that denies one action is found here and not
+ * halfway through a sync.
  */
 export async function runCheck(configPath: string, out: ProtocolWriter): Promise<void> {
   let store: ObjectStore | undefined;
@@ -53,6 +56,7 @@ async function probe(store: ObjectStore, prefix: string): Promise<void> {
       store.putObject(small, Buffer.from('check from destination-s3\n'), {}),
     );
     written.push(small);
+    await step('Reading the test object back (GetObject)', 's3:GetObject', () => store.getObject(small));
     const listed = await step('Listing the bucket path (ListObjectsV2)', 's3:ListBucket', async () => {
       const keys: string[] = [];
       for await (const o of store.list(prefix)) keys.push(o.key);
@@ -83,6 +87,14 @@ async function probe(store: ObjectStore, prefix: string): Promise<void> {
     );
     const a = upload;
     await step('Uploading a part (UploadPart)', 's3:PutObject', () => a.uploadPart(1, Buffer.from('c\n')));
+    const staged = await step('Listing multipart uploads (ListMultipartUploads)', 's3:ListBucketMultipartUploads', async () => {
+      const keys: string[] = [];
+      for await (const u of store.listStagedUploads(prefix)) keys.push(u.key);
+      return keys;
+    });
+    if (!staged.includes(aborted)) {
+      throw new CheckStepFailed('Listing multipart uploads (ListMultipartUploads)', `the upload of ${aborted} was started but is not listed.`);
+    }
     await step('Aborting a multipart upload (AbortMultipartUpload)', 's3:AbortMultipartUpload', () => a.abort());
     upload = undefined;
   } finally {
