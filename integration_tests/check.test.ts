@@ -1,4 +1,6 @@
-import { DeleteBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { CreateBucketCommand, DeleteBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConnector } from '../test/support/run-connector.js';
 import { listKeys, newBucket, openMultipartUploads, s3, s3Env, workDir, writeConfig } from './support/s3.js';
@@ -77,6 +79,47 @@ describe.runIf(s3Env().server === 'minio')('check with a wrong region', () => {
     const { status } = await check({ s3_bucket_region: 'eu-west-1' });
     expect(status.status).toBe('FAILED');
     expect(status.message).toMatch(/the bucket is in region us-east-1, not the one configured .*Set s3_bucket_region to us-east-1\./);
+  });
+});
+
+/**
+ * A blank s3_bucket_region is discovered (GetBucketLocation) instead of failing: shown on a second
+ * MinIO that declares eu-central-1 and so refuses requests signed for any other region.
+ */
+describe.runIf(s3Env().server === 'minio')('region discovery', () => {
+  const script = new URL('../scripts/s3/minio.sh', import.meta.url).pathname;
+  const dir = workDir();
+  let endpoint = '';
+  const bucket = 'region-discovery';
+
+  beforeAll(async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const out = execFileSync('bash', [script, 'start', dir, String(port)], { env: { ...process.env, MINIO_TEST_REGION: 'eu-central-1' }, encoding: 'utf8' });
+    endpoint = /^S3_ENDPOINT=(.*)$/m.exec(out)![1]!;
+    const client = new S3Client({
+      endpoint, region: 'eu-central-1', forcePathStyle: true,
+      credentials: { accessKeyId: s3Env().accessKeyId, secretAccessKey: s3Env().secretAccessKey },
+    });
+    await client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' } }));
+    client.destroy();
+  }, 120_000);
+  afterAll(() => {
+    execFileSync('bash', [script, 'stop', dir]);
+  });
+
+  it('signs for the discovered region when s3_bucket_region is blank', async () => {
+    const { status } = await check({ s3_endpoint: endpoint, s3_bucket_region: '' }, bucket);
+    expect(status).toEqual({ status: 'SUCCEEDED' });
+  });
+
+  it('names the region when s3_bucket_region is set to another', async () => {
+    const { status } = await check({ s3_endpoint: endpoint, s3_bucket_region: 'us-east-1' }, bucket);
+    expect(status.message).toMatch(/the bucket is in region eu-central-1, not the one configured .*Set s3_bucket_region to eu-central-1\./);
   });
 });
 

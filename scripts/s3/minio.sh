@@ -34,8 +34,9 @@ case "$cmd" in
     if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then :; else
       rm -rf "$dir" && mkdir -p "$dir/data"
       # A fixed test key (32 zero bytes): this server is throwaway and bound to loopback.
-      # A declared region makes MinIO refuse requests signed for another one, as AWS does.
-      MINIO_SITE_REGION=us-east-1 MINIO_ROOT_USER=$user MINIO_ROOT_PASSWORD=$secret MINIO_KMS_SECRET_KEY="destination-s3-test:$(head -c 32 /dev/zero | base64)" \
+      # A declared region makes MinIO refuse requests signed for another one, as AWS does
+      # (MINIO_TEST_REGION picks another, for the region-discovery test).
+      MINIO_SITE_REGION=${MINIO_TEST_REGION:-us-east-1} MINIO_ROOT_USER=$user MINIO_ROOT_PASSWORD=$secret MINIO_KMS_SECRET_KEY="destination-s3-test:$(head -c 32 /dev/zero | base64)" \
         MINIO_BROWSER=off MINIO_UPDATE=off \
         nohup "$BIN" server --quiet --address "127.0.0.1:$port" "$dir/data" >"$dir/log" 2>&1 &
       echo $! >"$dir/pid"
@@ -48,7 +49,7 @@ case "$cmd" in
     echo "S3_ENDPOINT=http://127.0.0.1:$port"
     echo "S3_ACCESS_KEY=$user"
     echo "S3_SECRET_KEY=$secret"
-    echo "S3_REGION=us-east-1"
+    echo "S3_REGION=${MINIO_TEST_REGION:-us-east-1}"
     echo "S3_SERVER=minio"
     ;;
   stop)

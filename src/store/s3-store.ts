@@ -6,6 +6,7 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
+  GetBucketLocationCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -270,16 +271,14 @@ function customerKeyParams(o: ObjectOptions): Record<string, string> {
 }
 
 export function createS3Client(config: ConnectorConfig, env: NodeJS.ProcessEnv = process.env): S3Client {
+  const credentials = credentialsFor(config, env);
   return new S3Client({
-    region: config.region || 'us-east-1',
+    region: config.region || (isR2(config.endpoint) ? 'auto' : bucketRegion(config, credentials)),
     ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
-    // A blank region on AWS: the bucket's region is discovered from S3's redirect (the
-    // x-amz-bucket-region header) and requests are re-signed for it, instead of failing.
+    // A blank region on AWS: if GetBucketLocation is not allowed, the bucket's region is still
+    // discovered from S3's redirect (the x-amz-bucket-region header) and requests re-signed.
     ...(!config.region && !config.endpoint ? { followRegionRedirects: true } : {}),
-    ...credentialsFor(config, env),
-    // Parts are Buffers with known lengths. The SDK's default trailing checksums (aws-chunked)
-    // are refused by several S3-compatible stores (Ceph 16 answers 411), so send them only where
-    // an operation requires one (DeleteObjects).
+    ...credentials,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     // The SDK's standard strategy retries throttling (503 SlowDown), 500/502/504, connection resets
@@ -289,4 +288,36 @@ export function createS3Client(config: ConnectorConfig, env: NodeJS.ProcessEnv =
     // A connection that cannot be opened in 10 s, or a request silent for 2 minutes, is retried.
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
   });
+}
+
+/** Cloudflare R2 signs with region "auto"; its GetBucketLocation names location hints (ENAM...), not regions. */
+const isR2 = (endpoint: string | undefined) => endpoint !== undefined && /\.r2\.cloudflarestorage\.com(:\d+)?(\/|$)/i.test(endpoint);
+
+/**
+ * A blank s3_bucket_region: the bucket's region, asked once with GetBucketLocation signed for
+ * us-east-1 (which AWS and MinIO answer from any region; AWS says null for us-east-1 and "EU" for
+ * the oldest eu-west-1 buckets). A store that refuses or does not know the call (Ceph accepts any
+ * region) gets us-east-1, which is what a blank region meant before discovery.
+ */
+function bucketRegion(config: ConnectorConfig, credentials: ReturnType<typeof credentialsFor>): () => Promise<string> {
+  let region: Promise<string> | undefined;
+  return () =>
+    (region ??= (async () => {
+      const probe = new S3Client({
+        region: 'us-east-1',
+        ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : { followRegionRedirects: true }),
+        ...credentials,
+        maxAttempts: 3,
+      });
+      try {
+        const out = await probe.send(new GetBucketLocationCommand({ Bucket: config.bucket }));
+        const location = out.LocationConstraint as string | undefined;
+        if (!location) return 'us-east-1';
+        return location === 'EU' ? 'eu-west-1' : location;
+      } catch {
+        return 'us-east-1';
+      } finally {
+        probe.destroy();
+      }
+    })());
 }
