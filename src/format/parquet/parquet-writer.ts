@@ -8,6 +8,8 @@ import { parquetColumns, type ParquetColumn } from './parquet-schema.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
 import type { RowGroupPool } from './row-group-pool.js';
 
+const SPILL_BYTES = 1024 * 1024;
+
 export interface ParquetOptions {
   codec: ParquetCodecName;
   compressors: Record<string, (input: Uint8Array) => Uint8Array>;
@@ -68,6 +70,13 @@ class ParquetFileWriter implements FormatWriter {
       this.bytes.index = 0;
     };
     this.bytes.finish = () => this.bytes.flush!();
+    // Hand bytes on every megabyte, as hyparquet-writer's own file writer does, instead of growing
+    // one buffer (by doubling, old and new alive during the copy) to a whole row group per file.
+    const grow = this.bytes.ensure.bind(this.bytes);
+    this.bytes.ensure = (size: number) => {
+      if (this.bytes.index > SPILL_BYTES) this.bytes.flush!();
+      grow(size);
+    };
     this.parquet = new ParquetWriter({
       writer: this.bytes,
       schema: [{ name: 'root', num_children: columns.length }, ...columns.flatMap((c) => c.elements)],
