@@ -46,6 +46,16 @@ describe('CSV writer', () => {
     expect(first![4]).toBe(tricky);
   });
 
+  it('round-trips any mix of quotes, commas, CR, LF, spaces and unicode through an independent parser', () => {
+    const alphabet = ['"', ',', '\r', '\n', ' ', 'a', 'é', '😀', "'", ';', '\t'];
+    let seed = 11;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    const names = Array.from({ length: 500 }, () => Array.from({ length: rand(12) + 1 }, () => alphabet[rand(alphabet.length)]).join(''));
+    const text = writeAll(new CsvWriterFactory('root', schema), names.map((name, i) => row({ name, id: i }, i)));
+    const parsed = (parse(text) as string[][]).slice(1);
+    expect(parsed.map((r) => r[4])).toEqual(names);
+  });
+
   it('writes null as an empty cell and an empty string as "" so loaders can tell them apart', () => {
     const text = writeAll(new CsvWriterFactory('root', schema), [row({ name: '', id: null })]);
     const lines = text.trimEnd().split('\n');
