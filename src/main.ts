@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import './heap-growth.js';
+import './memory-settings.js';
 import { main } from './cli.js';
 
 // Libraries that print with console.log must not corrupt the protocol stream on stdout.
