@@ -20,11 +20,7 @@ LABEL io.airbyte.name="destination-s3" \
       io.airbyte.version="${VERSION}" \
       org.opencontainers.image.title="destination-s3" \
       org.opencontainers.image.description="Airbyte-protocol destination writing JSONL, CSV, Avro and Parquet files to S3 and S3-compatible stores"
-# A young generation of 8 MB (V8's default is 16-32): the Parquet writer's short-lived values die
-# there instead of lifting peak RSS; 10 GB through Parquet peaked about 25 MB lower, at no
-# measured cost in speed (docs/performance.md). Any NODE_OPTIONS given to the container replace it.
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=8 \
     AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/main.js"
 WORKDIR /airbyte/integration_code
 COPY --from=build /build/package.json ./package.json

@@ -6,14 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * The Node options the Docker image sets (Dockerfile ENV NODE_OPTIONS), given to the connector
- * processes the benchmarks start so that they measure what ships; NODE_OPTIONS in the
- * environment replaces them, as it does in the container.
- */
-export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=8';
-export const connectorEnv = () => ({ ...process.env, NODE_OPTIONS: process.env.NODE_OPTIONS ?? IMAGE_NODE_OPTIONS });
-
 /** The value after `--name` on the command line, or the fallback. */
 export function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SCHEMAS, writeMessages } from './generate-records.mjs';
-import { ROOT, arg, connectorEnv, startS3 } from './bench-support.mjs';
+import { ROOT, arg, startS3 } from './bench-support.mjs';
 
 const SIZE_GB = Number(arg('size-gb', '10'));
 const ONLY = arg('only', '')?.split(',').filter(Boolean) ?? [];
@@ -51,7 +51,7 @@ try {
     const config = join(work, `${name}.json`);
     writeFileSync(config, JSON.stringify({ access_key_id: s3env.key, secret_access_key: s3env.secret, s3_bucket_name: bucket, s3_bucket_path: name, s3_bucket_region: '', s3_endpoint: s3env.endpoint, format }));
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [join(ROOT, 'dist/main.js'), 'write', '--config', config, '--catalog', catalog], { stdio: ['pipe', 'pipe', 'inherit'], env: connectorEnv() });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/main.js'), 'write', '--config', config, '--catalog', catalog], { stdio: ['pipe', 'pipe', 'inherit'] });
     let peakKb = 0;
     const sampler = setInterval(() => {
       try {

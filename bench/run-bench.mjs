@@ -11,7 +11,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SCHEMAS, writeMessages } from './generate-records.mjs';
-import { ROOT, arg, connectorEnv, startS3 } from './bench-support.mjs';
+import { ROOT, arg, startS3 } from './bench-support.mjs';
 
 const SIZE_MB = Number(arg('size-mb', '200'));
 const ONLY = arg('only', '')?.split(',').filter(Boolean) ?? [];
@@ -92,7 +92,7 @@ try {
     const config = join(work, `${name}.json`);
     writeFileSync(config, JSON.stringify({ access_key_id: s3env.key, secret_access_key: s3env.secret, s3_bucket_name: bucket, s3_bucket_path: name, s3_bucket_region: '', s3_endpoint: s3env.endpoint, format }));
     console.error(`running ${name}...`);
-    const run = await measure(process.execPath, [join(ROOT, 'dist/main.js'), 'write', '--config', config, '--catalog', catalog], input, connectorEnv());
+    const run = await measure(process.execPath, [join(ROOT, 'dist/main.js'), 'write', '--config', config, '--catalog', catalog], input);
     let outBytes = 0;
     let token;
     do {
