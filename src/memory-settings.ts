@@ -1,24 +1,28 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * Process-wide memory settings, applied before any other module loads (main.ts imports this file
- * first). Each was measured on the benchmark's records (docs/performance.md).
+ * Process-wide memory settings. Each was measured on the benchmark's records
+ * (docs/performance.md).
  *
- * V8 lets the old generation grow to several times the live heap before a full collection, and a
- * Parquet writer's row groups are exactly the kind of data it promotes there and then drops: with
- * 24 GiB free, a sync with about 70 MB live reached 700 MB of RSS. A growing factor of 1.5
- * (instead of up to 4) keeps the heap near what is live at no measured cost in speed, and unlike
- * --max-old-space-size it sets no limit that a 64 MiB record could hit.
- * DESTINATION_S3_HEAP_GROWING_PERCENT=0 restores V8's own heuristics.
- */
-const percent = Number(process.env.DESTINATION_S3_HEAP_GROWING_PERCENT ?? '50');
-if (Number.isInteger(percent) && percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
-
-/**
  * The snappy package's native code allocates with mimalloc, which by default keeps freed pages of
  * each thread-pool thread for a while: about 30 MB of RSS for an Avro snappy sync. Returning them
- * at once costs nothing measurable. mimalloc reads these when the addon loads, so they are set
- * here, before it does; a value the user set wins.
+ * at once costs nothing measurable. mimalloc reads these when the addon loads, so main.ts imports
+ * this file before anything else; a value the user set wins.
  */
 process.env.MIMALLOC_PURGE_DELAY ??= '0';
 process.env.MIMALLOC_ARENA_EAGER_COMMIT ??= '0';
+
+/**
+ * V8 lets the old generation grow to several times the live heap before a full collection, and a
+ * Parquet writer's row groups are exactly the kind of data it promotes there and then drops: with
+ * 24 GiB free, a sync with about 70 MB live reached 700 MB of RSS. A growing factor of 1.5
+ * (instead of up to 4) keeps the heap near what is live, and unlike --max-old-space-size it sets
+ * no limit that a 64 MiB record could hit. It is applied for the typed formats only: it cost JSONL
+ * about 10% of its speed, whose heap stays small anyway. V8 reads the flag at each full
+ * collection, so setting it once the config is known works.
+ * DESTINATION_S3_HEAP_GROWING_PERCENT=0 keeps V8's own heuristics.
+ */
+export function limitHeapGrowth(env: NodeJS.ProcessEnv = process.env): void {
+  const percent = Number(env.DESTINATION_S3_HEAP_GROWING_PERCENT ?? '50');
+  if (Number.isInteger(percent) && percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}

@@ -25,7 +25,7 @@ const MB = 1024 * 1024;
  * Resolves the configured format once per sync: codecs are loaded and checked before any write.
  * `parquetMemoryBytes` bounds the rows all Parquet files buffer together (see RowGroupPool).
  */
-export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes = 12 * MB): Promise<OutputFormat> {
+export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes = 10 * MB): Promise<OutputFormat> {
   const format = config.format;
   switch (format.kind) {
     case 'jsonl':

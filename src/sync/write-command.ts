@@ -24,6 +24,7 @@ import { Progress } from './progress.js';
 import { truncateStream, truncates } from './truncate-stream.js';
 import { abortOrphanedUploads } from './abort-orphaned-uploads.js';
 import { readTuning, type Tuning } from './tuning.js';
+import { limitHeapGrowth } from '../memory-settings.js';
 
 interface StreamSlot {
   stream: CatalogStream;
@@ -57,6 +58,7 @@ export async function runWrite(options: WriteOptions): Promise<void> {
   const config = await loadConfig(options.configPath);
   const catalog = await loadCatalog(options.catalogPath);
   const format = await outputFormat(config, tuning.parquetMemoryBytes);
+  if (config.format.kind === 'parquet' || config.format.kind === 'avro') limitHeapGrowth(env);
   const store = createObjectStore(config);
   try {
     await new WriteSession(config, catalog, store, options.out, tuning, env, format, options.signal).run(options.input);
