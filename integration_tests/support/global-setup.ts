@@ -113,6 +113,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => void (await c.stop());
   }
   const server = SERVERS[choice];
+  if (!server && process.env.S3_ENDPOINT) {
+    throw new Error(`S3_TEST_SERVER=${choice} and S3_ENDPOINT=${process.env.S3_ENDPOINT} are both set: unset S3_ENDPOINT to let the suite start its own server`);
+  }
   if (!server) throw new Error(`S3_TEST_SERVER=${process.env.S3_TEST_SERVER}: use ceph, minio or testcontainers`);
   if (process.env.S3_ENDPOINT) {
     env = {
