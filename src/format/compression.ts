@@ -17,9 +17,10 @@ export async function compressorFor(compression: TextCompression): Promise<Compr
   switch (compression.kind) {
     case 'gzip':
       // Level 6 (zlib's default) is what the gzip tool and Airbyte use. A 1 MB output chunk: at
-      // 64 KB, zlib's per-chunk callback on the main thread took 7% of a JSONL sync's profile. zlib compresses on libuv's thread pool;
-      // a 4 MB write buffer (instead of 16 KB, smaller than one 256 KB chunk) lets the main thread
-      // encode the next rows while the previous chunk compresses, so both cores work.
+      // 64 KB, zlib's per-chunk callback on the main thread took 7% of a JSONL sync's profile.
+      // zlib compresses on libuv's thread pool; a 1 MB write buffer (instead of 16 KB, smaller than
+      // one 256 KB chunk) lets the main thread encode the next rows while the previous chunk
+      // compresses, so both cores work.
       return {
         extension: '.gz',
         create: () => createGzip({ level: constants.Z_DEFAULT_COMPRESSION, chunkSize: 1024 * 1024, writableHighWaterMark: COMPRESSOR_BUFFER_BYTES } as ZlibOptions),

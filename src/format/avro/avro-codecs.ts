@@ -49,7 +49,7 @@ export async function avroCodec(config: AvroCodecConfig): Promise<AvroCodec> {
           const crc = Buffer.alloc(4);
           crc.writeUInt32BE(crc32(b) >>> 0);
           // snappy's async form runs on the thread pool, overlapping with record encoding.
-          return Buffer.concat([await snappy.compress(b, { copyOutputData: true }), crc]);
+          return Buffer.concat([await snappy.compress(b), crc]);
         },
       };
     case 'zstandard': {
