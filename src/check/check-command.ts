@@ -45,6 +45,16 @@ export async function runCheck(configPath: string, out: ProtocolWriter): Promise
   }
 }
 
+/** A listing step that must find `key`: a store that accepts a write but does not list it fails here. */
+async function expectListed(name: string, action: StoreAction, listing: AsyncIterable<{ key: string }>, key: string, what: string): Promise<void> {
+  const keys = await step(name, action, async () => {
+    const found: string[] = [];
+    for await (const o of listing) found.push(o.key);
+    return found;
+  });
+  if (!keys.includes(key)) throw new CheckStepFailed(name, `${what} ${key} was written but is not listed.`);
+}
+
 async function probe(store: ObjectStore, prefix: string): Promise<void> {
   const small = `${prefix}/check.txt`;
   const multipart = `${prefix}/check-multipart.txt`;
@@ -57,14 +67,7 @@ async function probe(store: ObjectStore, prefix: string): Promise<void> {
     );
     written.push(small);
     await step('Reading the test object back (GetObject)', 's3:GetObject', () => store.getObject(small));
-    const listed = await step('Listing the bucket path (ListObjectsV2)', 's3:ListBucket', async () => {
-      const keys: string[] = [];
-      for await (const o of store.list(prefix)) keys.push(o.key);
-      return keys;
-    });
-    if (!listed.includes(small)) {
-      throw new CheckStepFailed('Listing the bucket path (ListObjectsV2)', `the test object ${small} was written but is not listed.`);
-    }
+    await expectListed('Listing the bucket path (ListObjectsV2)', 's3:ListBucket', store.list(prefix), small, 'the test object');
     await step('Deleting the test object (DeleteObject)', 's3:DeleteObject', () => store.deleteObjects([small]));
     written.pop();
 
@@ -87,14 +90,7 @@ async function probe(store: ObjectStore, prefix: string): Promise<void> {
     );
     const a = upload;
     await step('Uploading a part (UploadPart)', 's3:PutObject', () => a.uploadPart(1, Buffer.from('c\n')));
-    const staged = await step('Listing multipart uploads (ListMultipartUploads)', 's3:ListBucketMultipartUploads', async () => {
-      const keys: string[] = [];
-      for await (const u of store.listStagedUploads(prefix)) keys.push(u.key);
-      return keys;
-    });
-    if (!staged.includes(aborted)) {
-      throw new CheckStepFailed('Listing multipart uploads (ListMultipartUploads)', `the upload of ${aborted} was started but is not listed.`);
-    }
+    await expectListed('Listing multipart uploads (ListMultipartUploads)', 's3:ListBucketMultipartUploads', store.listStagedUploads(prefix), aborted, 'the upload of');
     await step('Aborting a multipart upload (AbortMultipartUpload)', 's3:AbortMultipartUpload', () => a.abort());
     upload = undefined;
   } finally {
