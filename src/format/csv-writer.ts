@@ -2,7 +2,7 @@ import type { Flattening } from '../config/connector-config.js';
 import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
 import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
 import { jsonText } from '../transform/json-text.js';
-import { CHUNK_BYTES, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
+import { ByteChunker, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
 /**
  * RFC 4180 CSV, with a header row in every file so each file loads on its own.
@@ -48,8 +48,7 @@ export function csvLine(cells: readonly (string | null)[]): string {
 }
 
 class CsvWriter implements SyncFormatWriter {
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private readonly chunker = new ByteChunker();
   private readonly declaredSet: ReadonlySet<string>;
 
   constructor(
@@ -58,34 +57,25 @@ class CsvWriter implements SyncFormatWriter {
     private readonly declared: string[],
   ) {
     this.declaredSet = new Set(declared);
-    const header = csvLine(columns);
-    this.pending.push(header);
-    this.pendingChars = header.length;
+    this.chunker.addText(csvLine(columns));
   }
 
   write(row: OutputRow): Buffer | undefined {
-    let cells: (string | null)[];
+    const out = this.chunker;
     if (this.flattening === 'none') {
-      cells = [row.abId, String(row.emittedAt), jsonText(row.data)];
+      // The data's JSON text as the source sent it when the reader kept it, else serialised.
+      out.addAscii(`${row.abId},${row.emittedAt},`);
+      if (row.dataJson) out.addCsvCell(row.dataJson).addAscii('\n');
+      else out.addText(csvField(jsonText(row.data)) + '\n');
     } else {
       const { values, additional } = splitDeclared(row.data, this.declared, this.declaredSet);
-      cells = [row.abId, String(row.emittedAt), ...values.map(csvCell), additional ? jsonText(additional) : null];
+      out.addText(csvLine([row.abId, String(row.emittedAt), ...values.map(csvCell), additional ? jsonText(additional) : null]));
     }
-    const line = csvLine(cells);
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    return this.pendingChars >= CHUNK_BYTES ? this.take() : undefined;
+    return out.full ? out.take() : undefined;
   }
 
   finish(): Buffer {
-    return this.take();
-  }
-
-  private take(): Buffer {
-    const out = Buffer.from(this.pending.join(''), 'utf8');
-    this.pending = [];
-    this.pendingChars = 0;
-    return out;
+    return this.chunker.take();
   }
 }
 

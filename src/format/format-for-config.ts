@@ -16,6 +16,11 @@ export interface OutputFormat {
   writerFor(stream: CatalogStream): FormatWriterFactory;
   /** The file-level compressor: gzip or none for the text formats; Avro and Parquet compress inside. */
   compressor: Compressor;
+  /**
+   * Whether the writers copy a record's data as JSON text (OutputRow.dataJson) when they can: the
+   * reader then scans RECORD lines instead of parsing their data.
+   */
+  copiesDataJson: boolean;
 }
 
 const KB = 1024;
@@ -29,14 +34,24 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
   const format = config.format;
   switch (format.kind) {
     case 'jsonl':
-      return { writerFor: () => new JsonlWriterFactory(format.flattening), compressor: await compressorFor(format.compression) };
+      return {
+        writerFor: () => new JsonlWriterFactory(format.flattening),
+        compressor: await compressorFor(format.compression),
+        copiesDataJson: true,
+      };
     case 'csv':
-      return { writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema), compressor: await compressorFor(format.compression) };
+      return {
+        writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema),
+        compressor: await compressorFor(format.compression),
+        // Flattened rows need the values themselves; _airbyte_data is the JSON text.
+        copiesDataJson: format.flattening === 'none',
+      };
     case 'avro': {
       const codec = await avroCodec(format.codec);
       return {
         writerFor: (s) => new AvroWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, codec),
         compressor: await compressorFor({ kind: 'none' }),
+        copiesDataJson: false,
       };
     }
     case 'parquet': {
@@ -62,6 +77,7 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       return {
         writerFor: (s) => new ParquetWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, options),
         compressor: await compressorFor({ kind: 'none' }),
+        copiesDataJson: false,
       };
     }
   }

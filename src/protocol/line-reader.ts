@@ -1,7 +1,7 @@
 /**
- * Splits a byte stream into lines without a per-line copy of the whole buffer and without a line
- * length limit of its own: `maxLineBytes` is the only cap, so an oversized record is refused with
- * a clear error instead of exhausting memory.
+ * Splits a byte stream into lines, as bytes (the record scanner reads them undecoded), without a
+ * per-line copy of the whole buffer and without a line length limit of its own: `maxLineBytes` is
+ * the only cap, so an oversized record is refused with a clear error instead of exhausting memory.
  */
 export class LineTooLongError extends Error {
   constructor(
@@ -20,7 +20,7 @@ const headOf = (parts: Buffer[]) => Buffer.concat(parts).subarray(0, HEAD_BYTES)
 export async function* readLines(
   input: AsyncIterable<Buffer | string>,
   maxLineBytes: number,
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let lineNumber = 0;
@@ -40,7 +40,7 @@ export async function* readLines(
       } else if (line.length > maxLineBytes) {
         throw new LineTooLongError(lineNumber, maxLineBytes, headOf([line]));
       }
-      yield trimCarriageReturn(line.toString('utf8'));
+      yield trimCarriageReturn(line);
       start = nl + 1;
       nl = chunk.indexOf(10, start);
     }
@@ -51,9 +51,9 @@ export async function* readLines(
       pending.push(rest);
     }
   }
-  if (pendingBytes > 0) yield trimCarriageReturn(Buffer.concat(pending, pendingBytes).toString('utf8'));
+  if (pendingBytes > 0) yield trimCarriageReturn(Buffer.concat(pending, pendingBytes));
 }
 
-function trimCarriageReturn(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
+function trimCarriageReturn(line: Buffer): Buffer {
+  return line.length > 0 && line[line.length - 1] === 13 ? line.subarray(0, -1) : line;
 }

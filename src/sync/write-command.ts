@@ -17,7 +17,8 @@ import type { ObjectStore } from '../store/object-store.js';
 import { Semaphore, forEachLimit } from '../store/semaphore.js';
 import { OpenFileBudget } from '../roll/open-file-budget.js';
 import { pendingCommitBody, rollBackInterruptedCommits } from '../checkpoint/pending-commits.js';
-import { toOutputRow } from '../transform/output-row.js';
+import { scannedOutputRow, toOutputRow } from '../transform/output-row.js';
+import { scanRecordLine, type ScannedRecord } from '../protocol/record-line-scanner.js';
 import { describeStoreError } from '../store/store-errors.js';
 import { manifestKey, pendingCommitKey } from '../naming/object-keys.js';
 import { Progress } from './progress.js';
@@ -193,17 +194,26 @@ class WriteSession {
 
   private async consume(input: AsyncIterable<Buffer | string>): Promise<void> {
     let lineNumber = 0;
+    const scan = this.format.copiesDataJson;
     try {
       for await (const line of readLines(this.countBytes(input), this.tuning.maxLineBytes)) {
         lineNumber++;
         this.throwIfStopped();
-        if (line.trim() === '') continue;
+        // A RECORD the scanner reads keeps its data as bytes; anything else is parsed as before.
+        const scanned = scan ? scanRecordLine(line) : undefined;
+        if (scanned) {
+          const wait = this.onRecord(scanned, lineNumber);
+          if (wait) await wait;
+          continue;
+        }
+        const text = line.toString('utf8');
+        if (text.trim() === '') continue;
         let message: { type?: unknown; record?: unknown; state?: unknown };
         try {
-          message = parseMessage(line) as typeof message;
+          message = parseMessage(text) as typeof message;
         } catch (err) {
           throw new SystemError(
-            `Input line ${lineNumber} is not valid JSON (${errorMessage(err)}): ${line.slice(0, 120)}. Every input line must be one Airbyte message.`,
+            `Input line ${lineNumber} is not valid JSON (${errorMessage(err)}): ${text.slice(0, 120)}. Every input line must be one Airbyte message.`,
           );
         }
         if (message.type === 'RECORD') {
@@ -240,7 +250,7 @@ class WriteSession {
     }
   }
 
-  private slotFor(record: AirbyteRecordMessage, lineNumber: number): StreamSlot {
+  private slotFor(record: AirbyteRecordMessage | ScannedRecord, lineNumber: number): StreamSlot {
     if (!record || typeof record.stream !== 'string') {
       throw new SystemError(`Input line ${lineNumber} is a RECORD without a "stream" name. Every record must name its stream.`);
     }
@@ -255,9 +265,10 @@ class WriteSession {
     );
   }
 
-  private onRecord(record: AirbyteRecordMessage, lineNumber: number): Promise<void> | undefined {
+  private onRecord(record: AirbyteRecordMessage | ScannedRecord, lineNumber: number): Promise<void> | undefined {
     const slot = this.slotFor(record, lineNumber);
-    if (typeof record.data !== 'object' || record.data === null || Array.isArray(record.data)) {
+    const scanned = 'dataJson' in record;
+    if (!scanned && (typeof record.data !== 'object' || record.data === null || Array.isArray(record.data))) {
       throw new SystemError(`Input line ${lineNumber}: the RECORD of stream ${slot.label} has no "data" object.`);
     }
     if (typeof record.emitted_at !== 'number') {
@@ -267,7 +278,7 @@ class WriteSession {
     this.progress.records++;
     const seq = this.recordSeq++;
     // Every stream's files were prepared before the first record (prepareStreams).
-    return slot.files!.write(toOutputRow(record), seq);
+    return slot.files!.write(scanned ? scannedOutputRow(record) : toOutputRow(record), seq);
   }
 
   private async startStream(slot: StreamSlot): Promise<void> {

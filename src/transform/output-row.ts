@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { AirbyteRecordMessage } from '../protocol/messages.js';
+import type { ScannedRecord } from '../protocol/record-line-scanner.js';
+import { parseMessage } from '../protocol/parse-message.js';
 
 /** One record as every format writes it: Airbyte's two metadata columns plus the record's data. */
 export interface OutputRow {
   /** `_airbyte_ab_id`: a random UUID v4, unique per written row. */
-  abId: string;
+  readonly abId: string;
   /** `_airbyte_emitted_at`: the record's emitted_at, epoch milliseconds. */
-  emittedAt: number;
-  data: Record<string, unknown>;
+  readonly emittedAt: number;
+  readonly data: Record<string, unknown>;
+  /**
+   * The data as the source's own JSON bytes (a validated object), when the reader kept them: JSON
+   * formats copy them instead of serialising `data` again.
+   */
+  readonly dataJson?: Buffer;
 }
 
 export const AB_ID = '_airbyte_ab_id';
@@ -18,4 +25,29 @@ export const ADDITIONAL_PROPERTIES = '_airbyte_additional_properties';
 
 export function toOutputRow(record: AirbyteRecordMessage): OutputRow {
   return { abId: randomUUID(), emittedAt: Math.trunc(record.emitted_at), data: record.data };
+}
+
+/**
+ * A row read by the record scanner: its data is parsed only if something asks for it (a
+ * partitioned path, a flattened row whose bytes cannot be copied), with the same exact-integer
+ * parser as every other line.
+ */
+class ScannedRow implements OutputRow {
+  readonly abId = randomUUID();
+  readonly emittedAt: number;
+  readonly dataJson: Buffer;
+  private parsed: Record<string, unknown> | undefined;
+
+  constructor(record: ScannedRecord) {
+    this.emittedAt = Math.trunc(record.emitted_at);
+    this.dataJson = record.dataJson;
+  }
+
+  get data(): Record<string, unknown> {
+    return (this.parsed ??= parseMessage(this.dataJson.toString('utf8')) as Record<string, unknown>);
+  }
+}
+
+export function scannedOutputRow(record: ScannedRecord): OutputRow {
+  return new ScannedRow(record);
 }

@@ -3,7 +3,7 @@ import { LineTooLongError, readLines } from '../../src/protocol/line-reader.js';
 
 async function collect(chunks: (string | Buffer)[], max = 1024): Promise<string[]> {
   const out: string[] = [];
-  for await (const line of readLines((async function* () { yield* chunks; })(), max)) out.push(line);
+  for await (const line of readLines((async function* () { yield* chunks; })(), max)) out.push(line.toString('utf8'));
   return out;
 }
 
