@@ -1,7 +1,10 @@
 import { PassThrough, Transform } from 'node:stream';
-import { constants, createGzip, type ZlibOptions } from 'node:zlib';
 import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import type { TextCompression } from '../config/connector-config.js';
+import { ParallelGzip } from './parallel-gzip.js';
+
+/** zlib's default level, which the gzip tool and Airbyte's S3 destination use. */
+const GZIP_LEVEL = 6;
 
 /** Bytes a compressor may hold before the writer waits: about 4 chunks of the format writers. */
 const COMPRESSOR_BUFFER_BYTES = 1024 * 1024;
@@ -16,15 +19,10 @@ export interface Compressor {
 export async function compressorFor(compression: TextCompression): Promise<Compressor> {
   switch (compression.kind) {
     case 'gzip':
-      // Level 6 (zlib's default) is what the gzip tool and Airbyte use. A 1 MB output chunk: at
-      // 64 KB, zlib's per-chunk callback on the main thread took 7% of a JSONL sync's profile.
-      // zlib compresses on libuv's thread pool; a 1 MB write buffer (instead of 16 KB, smaller than
-      // one 256 KB chunk) lets the main thread encode the next rows while the previous chunk
-      // compresses, so both cores work.
-      return {
-        extension: '.gz',
-        create: () => createGzip({ level: constants.Z_DEFAULT_COMPRESSION, chunkSize: 1024 * 1024, writableHighWaterMark: COMPRESSOR_BUFFER_BYTES } as ZlibOptions),
-      };
+      // Level 6 (zlib's default) is what the gzip tool and Airbyte use. Blocks compress in
+      // parallel on libuv's thread pool (see ParallelGzip): one zlib stream measured 4.9 s for
+      // 200 MB of JSONL with each core waiting on the other, the parallel one 3.x s.
+      return { extension: '.gz', create: () => new ParallelGzip(GZIP_LEVEL, COMPRESSOR_BUFFER_BYTES) };
     case 'zstd': {
       await zstdInit();
       const level = compression.level;
