@@ -2,6 +2,8 @@ import type { Flattening } from '../config/connector-config.js';
 import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
 import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
 import { jsonText } from '../transform/json-text.js';
+import { forEachMember, hasEscape } from '../transform/json-members.js';
+import { exactNumber } from '../protocol/parse-message.js';
 import { ByteChunker, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
 /**
@@ -50,6 +52,7 @@ export function csvLine(cells: readonly (string | null)[]): string {
 class CsvWriter implements SyncFormatWriter {
   private readonly chunker = new ByteChunker();
   private readonly declaredSet: ReadonlySet<string>;
+  private readonly columns: DeclaredColumns;
 
   constructor(
     private readonly flattening: Flattening,
@@ -57,6 +60,7 @@ class CsvWriter implements SyncFormatWriter {
     private readonly declared: string[],
   ) {
     this.declaredSet = new Set(declared);
+    this.columns = new DeclaredColumns(declared);
     this.chunker.addText(csvLine(columns));
   }
 
@@ -67,16 +71,141 @@ class CsvWriter implements SyncFormatWriter {
       out.addAscii(`${row.abId},${row.emittedAt},`);
       if (row.dataJson) out.addCsvCell(row.dataJson).addAscii('\n');
       else out.addText(csvField(jsonText(row.data)) + '\n');
+    } else if (row.dataJson) {
+      this.writeFlattenedBytes(row, row.dataJson);
     } else {
-      const { values, additional } = splitDeclared(row.data, this.declared, this.declaredSet);
-      out.addText(csvLine([row.abId, String(row.emittedAt), ...values.map(csvCell), additional ? jsonText(additional) : null]));
+      this.writeFlattened(row);
     }
     return out.full ? out.take() : undefined;
+  }
+
+  private writeFlattened(row: OutputRow): void {
+    const { values, additional } = splitDeclared(row.data, this.declared, this.declaredSet);
+    this.chunker.addText(
+      csvLine([row.abId, String(row.emittedAt), ...values.map(csvCell), additional ? jsonText(additional) : null]),
+    );
   }
 
   finish(): Buffer {
     return this.chunker.take();
   }
+
+  /**
+   * A flattened row from the record's own bytes, cell for cell what csvCell gives for the parsed
+   * value, except that objects and arrays keep the source's JSON text (as JSONL does): strings
+   * without escapes are their bytes, short integers their digits, other numbers go through the
+   * same exact-number parse as before.
+   */
+  private writeFlattenedBytes(row: OutputRow, json: Buffer): void {
+    const out = this.chunker;
+    const spans = this.columns.spans.fill(-1);
+    const extra: number[] = [];
+    forEachMember(json, (keyStart, keyEnd, valueStart, valueEnd) => {
+      const column = this.columns.indexOf(json, keyStart, keyEnd);
+      if (column === -1) extra.push(keyStart, keyEnd, valueStart, valueEnd);
+      else {
+        // A repeated key: the last value wins, as in JSON.parse.
+        spans[2 * column] = valueStart;
+        spans[2 * column + 1] = valueEnd;
+      }
+    });
+    if (extra.length > 4 && repeatsAKey(json, extra)) {
+      // JSON.parse keeps a repeated key's last value; rather than rebuild that here, take the parsed path.
+      this.writeFlattened(row);
+      return;
+    }
+    out.addAscii(`${row.abId},${row.emittedAt}`);
+    for (let c = 0; c < spans.length; c += 2) {
+      out.addAscii(',');
+      if (spans[c]! >= 0) addValueCell(out, json, spans[c]!, spans[c + 1]!);
+    }
+    out.addAscii(',');
+    if (extra.length > 0) {
+      const parts: Buffer[] = [];
+      for (let k = 0; k < extra.length; k += 4) {
+        parts.push(k === 0 ? OPEN_BRACE : COMMA, json.subarray(extra[k], extra[k + 1]), COLON, json.subarray(extra[k + 2], extra[k + 3]));
+      }
+      parts.push(CLOSE_BRACE);
+      out.addCsvCell(Buffer.concat(parts));
+    }
+    out.addAscii('\n');
+  }
+}
+
+/** Whether two of the undeclared members (four offsets each) have the same key. */
+function repeatsAKey(json: Buffer, extra: readonly number[]): boolean {
+  const seen = new Set<string>();
+  for (let k = 0; k < extra.length; k += 4) {
+    const key = json.toString('utf8', extra[k], extra[k + 1]);
+    const name = hasEscape(json, extra[k]!, extra[k + 1]!) ? (JSON.parse(key) as string) : key.slice(1, -1);
+    if (seen.has(name)) return true;
+    seen.add(name);
+  }
+  return false;
+}
+
+const OPEN_BRACE = Buffer.from('{');
+const CLOSE_BRACE = Buffer.from('}');
+const COMMA = Buffer.from(',');
+const COLON = Buffer.from(':');
+
+/** Finds a declared column by a key's raw bytes, without decoding keys that need no decoding. */
+class DeclaredColumns {
+  /** Two entries per column (value start and end) for the row being written; -1 when absent. */
+  readonly spans: Int32Array;
+  private readonly byLength = new Map<number, { key: Buffer; index: number }[]>();
+  private readonly byName = new Map<string, number>();
+
+  constructor(names: readonly string[]) {
+    this.spans = new Int32Array(2 * names.length);
+    names.forEach((name, index) => {
+      this.byName.set(name, index);
+      const key = Buffer.from(JSON.stringify(name));
+      const same = this.byLength.get(key.length) ?? [];
+      same.push({ key, index });
+      this.byLength.set(key.length, same);
+    });
+  }
+
+  indexOf(json: Buffer, start: number, end: number): number {
+    if (hasEscape(json, start, end)) return this.byName.get(JSON.parse(json.toString('utf8', start, end)) as string) ?? -1;
+    const candidates = this.byLength.get(end - start);
+    if (!candidates) return -1;
+    for (const { key, index } of candidates) {
+      let k = 1; // the opening quotes match
+      while (k < key.length && json[start + k] === key[k]) k++;
+      if (k === key.length) return index;
+    }
+    return -1;
+  }
+}
+
+function addValueCell(out: ByteChunker, json: Buffer, start: number, end: number): void {
+  switch (json[start]) {
+    case 0x22: // a string: its bytes, unless an escape must be decoded
+      if (hasEscape(json, start, end)) out.addText(csvField(JSON.parse(json.toString('utf8', start, end)) as string));
+      else out.addCsvCell(json.subarray(start + 1, end - 1));
+      return;
+    case 0x6e: // null: an empty cell
+      return;
+    case 0x74: // true
+    case 0x66: // false
+    case 0x7b: // an object or array: its JSON text
+    case 0x5b:
+      out.addCsvCell(json.subarray(start, end));
+      return;
+    default:
+      if (isShortInteger(json, start, end)) out.addBytes(json.subarray(start, end));
+      else out.addAscii(String(exactNumber(json.toString('latin1', start, end))));
+  }
+}
+
+/** An integer JavaScript prints exactly as written: up to 15 digits, no leading zero, not -0. */
+function isShortInteger(json: Buffer, start: number, end: number): boolean {
+  let i = json[start] === 0x2d ? start + 1 : start;
+  if (end - i > 15 || end === i || (json[i] === 0x30 && end - i > 1) || (json[i] === 0x30 && i > start)) return false;
+  for (; i < end; i++) if (json[i]! < 0x30 || json[i]! > 0x39) return false;
+  return true;
 }
 
 export function csvCell(value: unknown): string | null {

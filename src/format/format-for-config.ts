@@ -43,8 +43,7 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       return {
         writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema),
         compressor: await compressorFor(format.compression),
-        // Flattened rows need the values themselves; _airbyte_data is the JSON text.
-        copiesDataJson: format.flattening === 'none',
+        copiesDataJson: true,
       };
     case 'avro': {
       const codec = await avroCodec(format.codec);

@@ -3,7 +3,8 @@ import { parse as parseLossless } from 'lossless-json';
 // A run of 16 or more digits may be an integer beyond 2^53, which JSON.parse would round.
 const LONG_DIGIT_RUN = /\d{16}/;
 
-function exactNumber(text: string): number | bigint {
+/** A JSON number's value: integers beyond 2^53 as BigInt, exactly as written. */
+export function exactNumber(text: string): number | bigint {
   if (/^-?\d+$/.test(text)) {
     const n = Number(text);
     return Number.isSafeInteger(n) ? n : BigInt(text);
