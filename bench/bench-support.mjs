@@ -24,3 +24,25 @@ export function startS3(env = {}) {
   const v = Object.fromEntries(out.trim().split('\n').map((l) => l.split('=', 2)));
   return { endpoint: v.S3_ENDPOINT, key: v.S3_ACCESS_KEY, secret: v.S3_SECRET_KEY, stop: () => execFileSync('bash', [script, 'stop', dir], { stdio: 'inherit' }) };
 }
+
+/**
+ * The ceilings' tools: DuckDB (pip, from the integration tests' requirements) and the zstd tool
+ * (Debian's package), installed when missing so the bench runs on a new machine as the tests do.
+ */
+export function ensureCeilingTools() {
+  const has = (cmd, args) => {
+    try {
+      execFileSync(cmd, args, { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!has('python3', ['-c', 'import duckdb'])) {
+    console.error('installing DuckDB for the Parquet ceiling...');
+    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', join(ROOT, 'integration_tests/requirements.txt')], { stdio: 'inherit' });
+  }
+  if (!has('zstd', ['--version'])) {
+    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zstd >/dev/null'], { stdio: 'inherit' });
+  }
+}

@@ -11,7 +11,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SCHEMAS, writeMessages } from './generate-records.mjs';
-import { ROOT, arg, startS3 } from './bench-support.mjs';
+import { ROOT, arg, ensureCeilingTools, startS3 } from './bench-support.mjs';
 
 const SIZE_MB = Number(arg('size-mb', '200'));
 const ONLY = arg('only', '')?.split(',').filter(Boolean) ?? [];
@@ -66,6 +66,7 @@ console.error(`${records} records, ${mb.toFixed(1)} MB`);
 
 const ceilings = {};
 if (!SKIP_CEILINGS) {
+  ensureCeilingTools();
   const node = (code) => ['-e', code];
   ceilings.read = await measure(process.execPath, node('let n=0;process.stdin.on("data",c=>n+=c.length).on("end",()=>console.log(n))'), input);
   ceilings.parse = await measure(process.execPath, node('const rl=require("readline").createInterface({input:process.stdin,crlfDelay:Infinity});let n=0;rl.on("line",l=>{JSON.parse(l);n++}).on("close",()=>console.log(n))'), input);

@@ -2,7 +2,7 @@ import type { Flattening } from '../config/connector-config.js';
 import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
 import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
 import { jsonText } from '../transform/json-text.js';
-import { forEachMember, hasEscape } from '../transform/json-members.js';
+import { MemberSpans, hasEscape } from '../transform/json-members.js';
 import { exactNumber } from '../protocol/parse-message.js';
 import { ByteChunker, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
@@ -53,6 +53,9 @@ class CsvWriter implements SyncFormatWriter {
   private readonly chunker = new ByteChunker();
   private readonly declaredSet: ReadonlySet<string>;
   private readonly columns: DeclaredColumns;
+  private readonly members = new MemberSpans();
+  /** Per member of the row being written, its declared column, or -1 for an undeclared one. */
+  private memberColumn = new Int32Array(64);
 
   constructor(
     private readonly flattening: Flattening,
@@ -98,66 +101,72 @@ class CsvWriter implements SyncFormatWriter {
    */
   private writeFlattenedBytes(row: OutputRow, json: Buffer): void {
     const out = this.chunker;
-    const spans = this.columns.spans.fill(-1);
-    const extra: number[] = [];
-    forEachMember(json, (keyStart, keyEnd, valueStart, valueEnd) => {
-      const column = this.columns.indexOf(json, keyStart, keyEnd);
-      if (column === -1) extra.push(keyStart, keyEnd, valueStart, valueEnd);
-      else {
-        // A repeated key: the last value wins, as in JSON.parse.
-        spans[2 * column] = valueStart;
-        spans[2 * column + 1] = valueEnd;
-      }
-    });
-    if (extra.length > 4 && repeatsAKey(json, extra)) {
+    const columns = this.columns;
+    const cells = columns.cells.fill(-1);
+    const count = this.members.read(json);
+    const spans = this.members.spans;
+    if (this.memberColumn.length < count) this.memberColumn = new Int32Array(2 * count);
+    const memberColumn = this.memberColumn;
+    let extra = 0;
+    for (let m = 0; m < count; m++) {
+      const column = columns.indexOf(json, spans[4 * m]!, spans[4 * m + 1]!);
+      memberColumn[m] = column;
+      // A repeated key: the last value wins, as in JSON.parse.
+      if (column !== -1) cells[column] = m;
+      else extra++;
+    }
+    if (extra > 1 && repeatsAKey(json, spans, count, memberColumn)) {
       // JSON.parse keeps a repeated key's last value; rather than rebuild that here, take the parsed path.
       this.writeFlattened(row);
       return;
     }
-    out.addAscii(`${row.abId},${row.emittedAt}`);
-    for (let c = 0; c < spans.length; c += 2) {
-      out.addAscii(',');
-      if (spans[c]! >= 0) addValueCell(out, json, spans[c]!, spans[c + 1]!);
+    out.addAscii(row.abId).addByte(0x2c).addInteger(row.emittedAt);
+    for (let c = 0; c < cells.length; c++) {
+      out.addByte(0x2c);
+      const m = cells[c]!;
+      if (m !== -1) addValueCell(out, json, spans[4 * m + 2]!, spans[4 * m + 3]!);
     }
-    out.addAscii(',');
-    if (extra.length > 0) {
-      const parts: Buffer[] = [];
-      for (let k = 0; k < extra.length; k += 4) {
-        parts.push(k === 0 ? OPEN_BRACE : COMMA, json.subarray(extra[k], extra[k + 1]), COLON, json.subarray(extra[k + 2], extra[k + 3]));
+    out.addByte(0x2c);
+    if (extra > 0) {
+      // The undeclared members as one JSON object, in the record's order; it holds quotes (its
+      // keys), so the cell is always quoted.
+      out.addByte(0x22).addByte(0x7b);
+      let first = true;
+      for (let m = 0; m < count; m++) {
+        if (memberColumn[m] !== -1) continue;
+        if (!first) out.addByte(0x2c);
+        first = false;
+        out.addCsvQuoted(json, spans[4 * m]!, spans[4 * m + 1]!).addByte(0x3a);
+        out.addCsvQuoted(json, spans[4 * m + 2]!, spans[4 * m + 3]!);
       }
-      parts.push(CLOSE_BRACE);
-      out.addCsvCell(Buffer.concat(parts));
+      out.addByte(0x7d).addByte(0x22);
     }
-    out.addAscii('\n');
+    out.addByte(0x0a);
   }
 }
 
-/** Whether two of the undeclared members (four offsets each) have the same key. */
-function repeatsAKey(json: Buffer, extra: readonly number[]): boolean {
+/** Whether two of the undeclared members (column -1) have the same key. */
+function repeatsAKey(json: Buffer, spans: Int32Array, count: number, memberColumn: Int32Array): boolean {
   const seen = new Set<string>();
-  for (let k = 0; k < extra.length; k += 4) {
-    const key = json.toString('utf8', extra[k], extra[k + 1]);
-    const name = hasEscape(json, extra[k]!, extra[k + 1]!) ? (JSON.parse(key) as string) : key.slice(1, -1);
+  for (let m = 0; m < count; m++) {
+    if (memberColumn[m] !== -1) continue;
+    const key = json.toString('utf8', spans[4 * m], spans[4 * m + 1]);
+    const name = hasEscape(json, spans[4 * m]!, spans[4 * m + 1]!) ? (JSON.parse(key) as string) : key.slice(1, -1);
     if (seen.has(name)) return true;
     seen.add(name);
   }
   return false;
 }
 
-const OPEN_BRACE = Buffer.from('{');
-const CLOSE_BRACE = Buffer.from('}');
-const COMMA = Buffer.from(',');
-const COLON = Buffer.from(':');
-
 /** Finds a declared column by a key's raw bytes, without decoding keys that need no decoding. */
 class DeclaredColumns {
-  /** Two entries per column (value start and end) for the row being written; -1 when absent. */
-  readonly spans: Int32Array;
+  /** Per column, the member of the row being written that fills it; -1 when absent. */
+  readonly cells: Int32Array;
   private readonly byLength = new Map<number, { key: Buffer; index: number }[]>();
   private readonly byName = new Map<string, number>();
 
   constructor(names: readonly string[]) {
-    this.spans = new Int32Array(2 * names.length);
+    this.cells = new Int32Array(names.length);
     names.forEach((name, index) => {
       this.byName.set(name, index);
       const key = Buffer.from(JSON.stringify(name));
@@ -184,18 +193,20 @@ function addValueCell(out: ByteChunker, json: Buffer, start: number, end: number
   switch (json[start]) {
     case 0x22: // a string: its bytes, unless an escape must be decoded
       if (hasEscape(json, start, end)) out.addText(csvField(JSON.parse(json.toString('utf8', start, end)) as string));
-      else out.addCsvCell(json.subarray(start + 1, end - 1));
+      else out.addCsvRange(json, start + 1, end - 1);
       return;
     case 0x6e: // null: an empty cell
       return;
     case 0x74: // true
     case 0x66: // false
+      out.addRange(json, start, end);
+      return;
     case 0x7b: // an object or array: its JSON text
     case 0x5b:
-      out.addCsvCell(json.subarray(start, end));
+      out.addCsvRange(json, start, end);
       return;
     default:
-      if (isShortInteger(json, start, end)) out.addBytes(json.subarray(start, end));
+      if (isShortInteger(json, start, end)) out.addRange(json, start, end);
       else out.addAscii(String(exactNumber(json.toString('latin1', start, end))));
   }
 }

@@ -26,10 +26,10 @@ class JsonlWriter implements SyncFormatWriter {
     const out = this.chunker;
     const bytes = row.dataJson;
     if (bytes && (this.flattening === 'none' || canSpliceFields(bytes))) {
-      out.addAscii(`{"${AB_ID}":"${row.abId}","${EMITTED_AT}":${row.emittedAt}`);
-      if (this.flattening === 'none') out.addAscii(`,"${DATA}":`).addBytes(bytes).addAscii('}\n');
-      else if (isEmptyObject(bytes)) out.addAscii('}\n');
-      else out.addAscii(',').addBytes(bytes.subarray(bytes.indexOf(0x7b) + 1)).addAscii('\n');
+      out.addBytes(HEAD_TO_ID).addAscii(row.abId).addBytes(ID_TO_EMITTED_AT).addInteger(row.emittedAt);
+      if (this.flattening === 'none') out.addBytes(TO_DATA).addBytes(bytes).addByte(0x7d).addByte(0x0a);
+      else if (isEmptyObject(bytes)) out.addByte(0x7d).addByte(0x0a);
+      else out.addByte(0x2c).addRange(bytes, bytes.indexOf(0x7b) + 1, bytes.length).addByte(0x0a);
     } else {
       out.addText(encodeJsonlRow(row, this.flattening));
     }
@@ -41,6 +41,10 @@ class JsonlWriter implements SyncFormatWriter {
   }
 }
 
+// A row's fixed text, as bytes once rather than a string to encode per row.
+const HEAD_TO_ID = Buffer.from(`{"${AB_ID}":"`);
+const ID_TO_EMITTED_AT = Buffer.from(`","${EMITTED_AT}":`);
+const TO_DATA = Buffer.from(`,"${DATA}":`);
 const AIRBYTE_PREFIX = Buffer.from('_airbyte_');
 const UNICODE_ESCAPE = Buffer.from('\\u');
 

@@ -146,6 +146,8 @@ describe('CSV writer', () => {
       const [, cells] = parse(writeAll(new CsvWriterFactory('root', oddSchema), [scanned(json)])) as string[][];
       expect(cells![3]).toBe('2');
       expect(cells![8]).toBe('{"x":3}');
+      const [, declaredTwice] = parse(writeAll(new CsvWriterFactory('root', oddSchema), [scanned('{"id":1,"id":2,"y":0}')])) as string[][];
+      expect(declaredTwice!.slice(3)).toEqual(['2', '', '', '', '', '{"y":0}']);
     });
   });
 });
