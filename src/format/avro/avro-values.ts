@@ -21,11 +21,13 @@ export type MismatchCounter = (fieldPath: string) => void;
 interface CompiledField {
   avroName: string;
   jsonName: string;
-  convert: (value: unknown, mismatch: MismatchCounter, path: string) => unknown;
+  convert: Converter;
 }
 
-type Converter = (value: unknown, mismatch: MismatchCounter, path: string) => unknown;
-type Attempt = (value: unknown, mismatch: MismatchCounter, path: string) => unknown | typeof NO_MATCH;
+// A value's field path (for the mismatch count) is fixed where its converter is compiled, so
+// converting a record builds no path strings.
+type Converter = (value: unknown, mismatch: MismatchCounter) => unknown;
+type Attempt = (value: unknown, mismatch: MismatchCounter) => unknown | typeof NO_MATCH;
 
 const INTEGER = /^[-+]?\d+$/;
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -43,10 +45,10 @@ export type RecordConverter = (
  * `meta`, the metadata fields come from the row, not from the record's data.
  */
 export function compileRecord(schema: AvroRecordSchema): RecordConverter {
-  const convert = recordConverter(schema);
+  const convert = recordConverter(schema, '');
   const hasMeta = schema.fields[0]?.name === AB_ID;
   return (data, mismatch, meta) => {
-    const out = convert(data, mismatch, '') as Record<string, unknown>;
+    const out = convert(data, mismatch) as Record<string, unknown>;
     if (meta && hasMeta) {
       out[AB_ID] = meta.abId;
       out[EMITTED_AT] = meta.emittedAt;
@@ -55,7 +57,7 @@ export function compileRecord(schema: AvroRecordSchema): RecordConverter {
   };
 }
 
-function recordConverter(schema: AvroRecordSchema): Converter {
+function recordConverter(schema: AvroRecordSchema, path: string): Converter {
   const fields: CompiledField[] = [];
   const declared = new Set<string>();
   let hasAdditional = false;
@@ -67,18 +69,35 @@ function recordConverter(schema: AvroRecordSchema): Converter {
     const jsonName = f.doc?.startsWith(ORIGINAL_NAME_DOC) ? f.doc.slice(ORIGINAL_NAME_DOC.length) : f.name;
     declared.add(jsonName);
     declared.add(f.name);
-    fields.push({ avroName: f.name, jsonName, convert: typeConverter(f.type) });
+    fields.push({ avroName: f.name, jsonName, convert: typeConverter(f.type, path ? `${path}.${jsonName}` : jsonName) });
   }
-  return (value, mismatch, path) => {
-    const data = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const f of fields) {
-      const v = data[f.jsonName];
-      out[f.avroName] = f.convert(v === undefined ? data[f.avroName] ?? null : v, mismatch, path ? `${path}.${f.jsonName}` : f.jsonName);
-    }
-    if (hasAdditional) out[ADDITIONAL_PROPERTIES] = additionalProperties(data, declared);
-    return out;
-  };
+  // Compiled per record schema into one object literal with direct property reads: a loop
+  // reading data[name] and writing out[name] goes through V8's megamorphic keyed access for every
+  // field, and built each row object key by key. Names are embedded as JSON string literals.
+  const members = fields.map((f, i) => {
+    const read =
+      f.jsonName === f.avroName
+        ? `data[${JSON.stringify(f.jsonName)}] ?? null`
+        : `(v = data[${JSON.stringify(f.jsonName)}]) === undefined ? data[${JSON.stringify(f.avroName)}] ?? null : v`;
+    return `${literalKey(f.avroName)}: convert[${i}](${read}, mismatch)`;
+  });
+  if (hasAdditional) members.push(`${literalKey(ADDITIONAL_PROPERTIES)}: additional(data, declared)`);
+  const make = new Function(
+    'convert',
+    'additional',
+    'declared',
+    `return function (data, mismatch) { let v; return { ${members.join(', ')} }; };`,
+  ) as (convert: Converter[], additional: typeof additionalProperties, declared: Set<string>) => Converter;
+  return make(
+    fields.map((f) => f.convert),
+    additionalProperties,
+    declared,
+  );
+}
+
+/** An object literal's key for `name`: a JSON string, computed for `__proto__` so it stays an own property. */
+function literalKey(name: string): string {
+  return name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name);
 }
 
 /** Undeclared fields, plus the entries of an `_airbyte_additional_properties` object, as strings. */
@@ -103,35 +122,44 @@ function asText(v: unknown): string {
   return typeof v === 'string' ? v : v === null ? 'null' : jsonText(v);
 }
 
-function typeConverter(type: AvroType): Converter {
+function typeConverter(type: AvroType, path: string): Converter {
   if (!Array.isArray(type)) {
-    const attempt = branchAttempt(type);
-    return (v, mismatch, path) => {
-      const out = attempt(v, mismatch, path);
+    const attempt = branchAttempt(type, path);
+    return (v, mismatch) => {
+      const out = attempt(v, mismatch);
       return out === NO_MATCH ? null : out;
     };
   }
   const nullable = type.includes('null');
-  const branches = type.filter((t) => t !== 'null').map((t) => ({ key: branchKey(t), attempt: branchAttempt(t) }));
-  const stringKey = branches.find((b) => b.key === 'string')?.key;
-  return (v, mismatch, path) => {
+  const branches = type
+    .filter((t) => t !== 'null')
+    .map((t) => ({ key: branchKey(t), wrap: unionWrapper(branchKey(t)), attempt: branchAttempt(t, path) }));
+  const hasString = branches.some((b) => b.key === 'string');
+  return (v, mismatch) => {
     if (v === null || v === undefined) return null;
     for (const b of branches) {
-      const out = b.attempt(v, mismatch, path);
-      if (out !== NO_MATCH) return { [b.key]: out };
+      const out = b.attempt(v, mismatch);
+      if (out !== NO_MATCH) return b.wrap(out);
     }
-    if (stringKey) return { string: asText(v) };
+    if (hasString) return { string: asText(v) };
     mismatch(path);
     return nullable ? null : undefined;
   };
 }
 
-function branchAttempt(t: AvroType): Attempt {
+/**
+ * A union value as avsc's wrapped unions take it, `{"<branch>": value}`. Built by a function
+ * compiled per branch so each object is a literal with one fixed shape: `{ [key]: value }` made a
+ * dictionary-mode object per value and was the converter's largest cost. The key is a JSON
+ * string literal, so any branch name is safe to embed; `__proto__` stays an own property.
+ */
+function unionWrapper(key: string): (value: unknown) => Record<string, unknown> {
+  return new Function('value', `return { ${literalKey(key)}: value };`) as (value: unknown) => Record<string, unknown>;
+}
+
+function branchAttempt(t: AvroType, path: string): Attempt {
   if (typeof t === 'string') return primitive(t);
-  if (Array.isArray(t)) {
-    const convert = typeConverter(t);
-    return (v, m, p) => convert(v, m, p);
-  }
+  if (Array.isArray(t)) return typeConverter(t, path);
   switch (t.logicalType) {
     case 'timestamp-micros':
       return (v) => (typeof v === 'string' ? timestampMicros(v) : NO_MATCH);
@@ -144,12 +172,12 @@ function branchAttempt(t: AvroType): Attempt {
   }
   switch (t.type) {
     case 'record': {
-      const convert = recordConverter(t as AvroRecordSchema);
-      return (v, m, p) => (v && typeof v === 'object' && !Array.isArray(v) ? convert(v, m, p) : NO_MATCH);
+      const convert = recordConverter(t as AvroRecordSchema, path);
+      return (v, m) => (v && typeof v === 'object' && !Array.isArray(v) ? convert(v, m) : NO_MATCH);
     }
     case 'array': {
-      const item = typeConverter(t.items as AvroType);
-      return (v, m, p) => (Array.isArray(v) ? v.map((x) => item(x, m, `${p}[]`)) : NO_MATCH);
+      const item = typeConverter(t.items as AvroType, `${path}[]`);
+      return (v, m) => (Array.isArray(v) ? v.map((x) => item(x, m)) : NO_MATCH);
     }
     case 'map': {
       return (v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asText(x)])) : NO_MATCH);

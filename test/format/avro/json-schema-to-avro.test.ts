@@ -98,4 +98,32 @@ describe('Avro values', () => {
     expect(v._airbyte_emitted_at).toBe(1);
     expect(v._airbyte_additional_properties).toBeNull();
   });
+
+  it('reads fields whose names need escaping or sanitising, and counts nested mismatches by path', () => {
+    const odd = jsonSchemaToAvro(
+      {
+        type: 'object',
+        properties: {
+          'we"ird': { type: 'string' },
+          ['__proto__']: { type: 'integer' },
+          nested: { type: 'object', properties: { n: { type: 'integer' } } },
+          list: { type: 'array', items: { type: 'integer' } },
+        },
+      },
+      'odd',
+      'ns',
+    );
+    const seen: string[] = [];
+    const data = JSON.parse('{"we\\"ird":"x","__proto__":5,"nested":{"n":"bad"},"list":[1,"bad"],"more":true}');
+    const value = compileRecord(odd)(data, (p) => seen.push(p), meta);
+    expect(seen).toEqual(['nested.n', 'list[]']);
+    const back = avroTypeOf(odd).fromBuffer(avroTypeOf(odd).toBuffer(value)) as Record<string, any>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(back.we_ird).toEqual({ string: 'x' });
+    // An own property of the value (avsc's own decoder cannot give one back, so not `back`).
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ long: 5 });
+    expect(back.nested).toEqual({ nested: { n: null, _airbyte_additional_properties: null } });
+    expect(back.list).toEqual({ array: [{ long: 1 }, null] });
+    expect(back._airbyte_additional_properties).toEqual({ map: { more: 'true' } });
+  });
 });
