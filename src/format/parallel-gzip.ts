@@ -14,9 +14,10 @@ const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0x03]);
 
 /**
  * gzip compressed in parallel, pigz's way: the input is cut into blocks, each compressed as raw
- * deflate on a worker thread (deflate-workers.ts) with the previous block's last 32 KB as its dictionary, and the
- * blocks, each ending in a sync flush (an empty stored block, so they join at byte boundaries),
- * are concatenated between one gzip header and one trailer (CRC-32 and size of all the input).
+ * deflate on a worker thread (deflate-workers.ts) with the previous block's last 32 KB as its
+ * dictionary, and the blocks, each ending in a sync flush (an empty stored block, so they join at
+ * byte boundaries), are concatenated between one gzip header and one trailer (CRC-32 and size of
+ * all the input).
  *
  * The result is one ordinary gzip member, read by every gzip reader, and nearly the size of a
  * single-stream gzip (the dictionary keeps matches across blocks). Why: a single zlib stream
