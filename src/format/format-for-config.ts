@@ -50,7 +50,8 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       return {
         writerFor: (s) => new AvroWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, codec),
         compressor: await compressorFor({ kind: 'none' }),
-        copiesDataJson: false,
+        // The data's bytes go to the encoding workers, which parse them there.
+        copiesDataJson: true,
       };
     }
     case 'parquet': {

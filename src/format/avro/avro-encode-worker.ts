@@ -1,0 +1,59 @@
+/**
+ * A worker thread that turns batches of records (the data's JSON bytes, with each row's id and
+ * emitted_at) into the raw bytes of Avro blocks: parse, convert, encode. See avro-encode-workers.ts
+ * for why, and for the other side of these messages.
+ */
+import { parentPort } from 'node:worker_threads';
+import type avro from 'avsc';
+import { parseMessage } from '../../protocol/parse-message.js';
+import { compileRecord, type RecordConverter } from './avro-values.js';
+import { avroTypeOf } from './avro-writer.js';
+import type { AvroRecordSchema } from './json-schema-to-avro.js';
+import type { EncodeBatch, EncodeMessage, EncodeResult } from './avro-encode-workers.js';
+
+const UUID_LENGTH = 36;
+const schemas = new Map<number, { type: avro.Type; convert: RecordConverter }>();
+let block = Buffer.allocUnsafe(512 * 1024);
+
+function encode(batch: EncodeBatch): EncodeResult {
+  const { type, convert } = schemas.get(batch.schemaId)!;
+  const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
+  const mismatches = new Map<string, number>();
+  const mismatch = (path: string) => mismatches.set(path, (mismatches.get(path) ?? 0) + 1);
+  let bytes = 0;
+  let start = 0;
+  for (let r = 0; r < batch.ends.length; r++) {
+    const end = batch.ends[r]!;
+    const data = parseMessage(json.toString('utf8', start, end)) as Record<string, unknown>;
+    start = end;
+    const abId = batch.abIds.slice(r * UUID_LENGTH, (r + 1) * UUID_LENGTH);
+    const value = convert(data, mismatch, { abId, emittedAt: batch.emittedAts[r]! });
+    let next = type.encode(value, block, bytes);
+    while (next < 0) {
+      // Too small for this record: avsc returned minus the missing bytes. Grow and encode again.
+      const bigger = Buffer.allocUnsafe(Math.max(block.length * 2, bytes - next));
+      block.copy(bigger, 0, 0, bytes);
+      block = bigger;
+      next = type.encode(value, block, bytes);
+    }
+    bytes = next;
+  }
+  // A copy of just this block, moved (not copied again) to the main thread.
+  const out = new Uint8Array(bytes);
+  out.set(block.subarray(0, bytes));
+  return { job: batch.job, block: out, count: batch.ends.length, mismatches: [...mismatches] };
+}
+
+parentPort!.on('message', (message: EncodeMessage) => {
+  if (message.kind === 'schema') {
+    const schema = message.avroSchema as AvroRecordSchema;
+    schemas.set(message.id, { type: avroTypeOf(schema), convert: compileRecord(schema) });
+    return;
+  }
+  try {
+    const result = encode(message);
+    parentPort!.postMessage(result, [result.block.buffer as ArrayBuffer]);
+  } catch (err) {
+    parentPort!.postMessage({ job: message.job, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  }
+});
