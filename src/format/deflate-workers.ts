@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { WorkerPool, type WorkerReply } from './worker-pool.js';
 
 export interface DeflateJob {
   input: Uint8Array;
@@ -22,59 +22,17 @@ export interface DeflateJob {
  * One worker per core but one (the main thread keeps a core); they start on first use and do
  * not keep the process alive while idle.
  */
-class DeflateWorkers {
-  private readonly workers: WorkerSlot[] = [];
+const pool = new WorkerPool('deflate', () => ({
+  worker: new Worker(`(${workerMain.toString()})()`, { eval: true, name: 'deflate' }),
+  state: undefined,
+}));
 
-  constructor(private readonly size: number) {}
-
-  deflate(job: DeflateJob): Promise<Buffer> {
-    const slot = this.pick();
-    return new Promise<Buffer>((resolve, reject) => {
-      const id = slot.nextId++;
-      slot.pending.set(id, { resolve, reject });
-      if (slot.pending.size === 1) slot.worker.ref();
-      slot.worker.postMessage({ id, ...job });
-    });
-  }
-
-  /** The worker with the fewest blocks queued, started if there is room for one more. */
-  private pick(): WorkerSlot {
-    let best: WorkerSlot | undefined;
-    for (const w of this.workers) if (!best || w.pending.size < best.pending.size) best = w;
-    if (best && (best.pending.size === 0 || this.workers.length >= this.size)) return best;
-    const slot = startWorker(() => this.workers.splice(this.workers.indexOf(slot), 1));
-    this.workers.push(slot);
-    return slot;
-  }
-}
-
-interface WorkerSlot {
-  worker: Worker;
-  pending: Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>;
-  nextId: number;
-}
-
-function startWorker(onExit: () => void): WorkerSlot {
-  const worker = new Worker(`(${workerMain.toString()})()`, { eval: true, name: 'deflate' });
-  worker.unref();
-  const slot: WorkerSlot = { worker, pending: new Map(), nextId: 0 };
-  worker.on('message', (m: { id: number; output?: Uint8Array; error?: string }) => {
-    const job = slot.pending.get(m.id);
-    if (!job) return;
-    slot.pending.delete(m.id);
-    if (slot.pending.size === 0) worker.unref();
-    if (m.output) job.resolve(Buffer.from(m.output.buffer, m.output.byteOffset, m.output.byteLength));
-    else job.reject(new Error(`deflate failed: ${m.error}`));
-  });
-  const failAll = (err: Error) => {
-    onExit();
-    for (const job of slot.pending.values()) job.reject(err);
-    slot.pending.clear();
-  };
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`the deflate worker exited (code ${code})`)));
-  return slot;
-}
+export const deflateWorkers = {
+  async deflate(job: DeflateJob): Promise<Buffer> {
+    const { output } = await pool.request<WorkerReply & { output: Uint8Array }>((to, id) => to.worker.postMessage({ id, ...job }));
+    return Buffer.from(output.buffer, output.byteOffset, output.byteLength);
+  },
+};
 
 /** The worker's code (CommonJS, run with eval): compress each block as it arrives, in order. */
 function workerMain(): void {
@@ -98,4 +56,3 @@ function workerMain(): void {
   });
 }
 
-export const deflateWorkers = new DeflateWorkers(Math.max(1, availableParallelism() - 1));

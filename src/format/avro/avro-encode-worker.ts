@@ -41,7 +41,7 @@ function encode(batch: EncodeBatch): EncodeResult {
   // A copy of just this block, moved (not copied again) to the main thread.
   const out = new Uint8Array(bytes);
   out.set(block.subarray(0, bytes));
-  return { job: batch.job, block: out, count: batch.ends.length, mismatches: [...mismatches] };
+  return { id: batch.id, block: out, count: batch.ends.length, mismatches: [...mismatches] };
 }
 
 parentPort!.on('message', (message: EncodeMessage) => {
@@ -54,6 +54,6 @@ parentPort!.on('message', (message: EncodeMessage) => {
     const result = encode(message);
     parentPort!.postMessage(result, [result.block.buffer as ArrayBuffer]);
   } catch (err) {
-    parentPort!.postMessage({ job: message.job, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    parentPort!.postMessage({ id: message.id, error: err instanceof Error ? err.stack ?? err.message : String(err) });
   }
 });

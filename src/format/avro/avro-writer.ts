@@ -92,7 +92,7 @@ export class AvroWriterFactory implements FormatWriterFactory {
     return new AvroWriter(header, randomBytes(16), (batch) => this.encode(batch), this.codec);
   }
 
-  private async encode(batch: Omit<EncodeBatch, 'kind' | 'job' | 'schemaId'>): Promise<EncodeResult> {
+  private async encode(batch: Omit<EncodeBatch, 'kind' | 'id' | 'schemaId'>): Promise<EncodeResult> {
     const result = await avroEncodeWorkers.encode(this.schema, { ...batch, schemaId: this.schemaId });
     for (const [path, n] of result.mismatches) this.typeMismatches.set(path, (this.typeMismatches.get(path) ?? 0) + n);
     return result;
@@ -111,7 +111,7 @@ class AvroWriter implements FormatWriter {
   constructor(
     private readonly header: Buffer,
     private readonly sync: Buffer,
-    private readonly encode: (batch: Omit<EncodeBatch, 'kind' | 'job' | 'schemaId'>) => Promise<EncodeResult>,
+    private readonly encode: (batch: Omit<EncodeBatch, 'kind' | 'id' | 'schemaId'>) => Promise<EncodeResult>,
     private readonly codec: AvroCodec,
   ) {}
 

@@ -1,0 +1,82 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+
+/** Replies a pool's workers post: `id` answers the request of that id; `error` means it failed. */
+export interface WorkerReply {
+  id: number;
+  error?: string;
+}
+
+/** A started worker, the requests it has not answered yet, and what the pool's user keeps per worker. */
+export interface PoolWorker<State> {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void }>;
+  readonly state: State;
+}
+
+/**
+ * Worker threads that answer requests, for the codecs and encoders that run off the main thread
+ * (deflate-workers.ts, avro/avro-encode-workers.ts). A request goes to the worker with the fewest
+ * unanswered ones, a new worker starting while there is room; each worker answers its requests
+ * in order. Workers keep the process alive only while they owe an answer, and a worker that dies
+ * fails its pending requests (the file they belong to then fails, and the sync with it).
+ *
+ * Size: one worker per core but one by default, which the main thread keeps.
+ */
+export class WorkerPool<State> {
+  private readonly workers: PoolWorker<State>[] = [];
+  private nextId = 0;
+
+  constructor(
+    /** What the workers do, for error messages: "deflate", "Avro encoding". */
+    private readonly task: string,
+    private readonly start: () => { worker: Worker; state: State },
+    private readonly size = Math.max(1, availableParallelism() - 1),
+  ) {}
+
+  /**
+   * Sends a request: `send` posts it to the chosen worker (with anything that worker must be
+   * told first) under the given id. Resolves with the worker's reply.
+   */
+  request<Reply extends WorkerReply>(send: (to: PoolWorker<State>, id: number) => void): Promise<Reply> {
+    const to = this.pick();
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      to.pending.set(id, { resolve: resolve as (reply: WorkerReply) => void, reject });
+      if (to.pending.size === 1) to.worker.ref();
+      send(to, id);
+    });
+  }
+
+  private pick(): PoolWorker<State> {
+    let best: PoolWorker<State> | undefined;
+    for (const w of this.workers) if (!best || w.pending.size < best.pending.size) best = w;
+    if (best && (best.pending.size === 0 || this.workers.length >= this.size)) return best;
+    const started = this.launch();
+    this.workers.push(started);
+    return started;
+  }
+
+  private launch(): PoolWorker<State> {
+    const { worker, state } = this.start();
+    worker.unref();
+    const entry: PoolWorker<State> = { worker, pending: new Map(), state };
+    worker.on('message', (reply: WorkerReply) => {
+      const request = entry.pending.get(reply.id);
+      if (!request) return;
+      entry.pending.delete(reply.id);
+      if (entry.pending.size === 0) worker.unref();
+      if (reply.error !== undefined) request.reject(new Error(`${this.task} failed on a worker thread: ${reply.error}`));
+      else request.resolve(reply);
+    });
+    const failAll = (err: Error) => {
+      const at = this.workers.indexOf(entry);
+      if (at !== -1) this.workers.splice(at, 1);
+      for (const request of entry.pending.values()) request.reject(err);
+      entry.pending.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`the ${this.task} worker exited (code ${code})`)));
+    return entry;
+  }
+}

@@ -1,0 +1,43 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { WorkerPool, type WorkerReply } from '../../src/format/worker-pool.js';
+
+/** A worker that doubles `n`, replies an error for a negative one and exits on `exit`. */
+const script = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  if (m.exit) process.exit(3);
+  if (m.n < 0) parentPort.postMessage({ id: m.id, error: 'negative' });
+  else setTimeout(() => parentPort.postMessage({ id: m.id, doubled: 2 * m.n }), (m.n % 3) * 5);
+});`;
+
+const pool = (size: number) =>
+  new WorkerPool('doubling', () => ({ worker: new Worker(script, { eval: true }), state: { told: 0 } }), size);
+
+describe('WorkerPool', () => {
+  it('answers every request with its own reply, spread over the workers', async () => {
+    const p = pool(2);
+    const used = new Set<unknown>();
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, n) =>
+        p.request<WorkerReply & { doubled: number }>((to, id) => {
+          used.add(to.worker);
+          to.worker.postMessage({ id, n });
+        }),
+      ),
+    );
+    expect(replies.map((r) => r.doubled)).toEqual(Array.from({ length: 50 }, (_, n) => 2 * n));
+    expect(used.size).toBe(2);
+  });
+
+  it('rejects a request the worker answers with an error, naming the task', async () => {
+    await expect(pool(1).request((to, id) => to.worker.postMessage({ id, n: -1 }))).rejects.toThrow('doubling failed on a worker thread: negative');
+  });
+
+  it('rejects the pending requests of a worker that dies, and starts a new one for the next', async () => {
+    const p = pool(1);
+    await expect(p.request((to, id) => to.worker.postMessage({ id, exit: true }))).rejects.toThrow('the doubling worker exited (code 3)');
+    const reply = await p.request<WorkerReply & { doubled: number }>((to, id) => to.worker.postMessage({ id, n: 4 }));
+    expect(reply.doubled).toBe(8);
+  });
+});
