@@ -2,7 +2,7 @@ import type { Flattening } from '../config/connector-config.js';
 import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '../transform/output-row.js';
 import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
 import { jsonText } from '../transform/json-text.js';
-import { MemberSpans, hasEscape } from '../transform/json-members.js';
+import { MemberSpans, hasEscape, keyName } from '../transform/json-members.js';
 import { exactNumber } from '../protocol/parse-message.js';
 import { ByteChunker, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
@@ -71,7 +71,7 @@ class CsvWriter implements SyncFormatWriter {
     const out = this.chunker;
     if (this.flattening === 'none') {
       // The data's JSON text as the source sent it when the reader kept it, else serialised.
-      out.addAscii(`${row.abId},${row.emittedAt},`);
+      out.addAscii(row.abId).addByte(0x2c).addInteger(row.emittedAt).addByte(0x2c);
       if (row.dataJson) out.addCsvCell(row.dataJson).addAscii('\n');
       else out.addText(csvField(jsonText(row.data)) + '\n');
     } else if (row.dataJson) {
@@ -150,8 +150,7 @@ function repeatsAKey(json: Buffer, spans: Int32Array, count: number, memberColum
   const seen = new Set<string>();
   for (let m = 0; m < count; m++) {
     if (memberColumn[m] !== -1) continue;
-    const key = json.toString('utf8', spans[4 * m], spans[4 * m + 1]);
-    const name = hasEscape(json, spans[4 * m]!, spans[4 * m + 1]!) ? (JSON.parse(key) as string) : key.slice(1, -1);
+    const name = keyName(json, spans[4 * m]!, spans[4 * m + 1]!);
     if (seen.has(name)) return true;
     seen.add(name);
   }
@@ -177,7 +176,7 @@ class DeclaredColumns {
   }
 
   indexOf(json: Buffer, start: number, end: number): number {
-    if (hasEscape(json, start, end)) return this.byName.get(JSON.parse(json.toString('utf8', start, end)) as string) ?? -1;
+    if (hasEscape(json, start, end)) return this.byName.get(keyName(json, start, end)) ?? -1;
     const candidates = this.byLength.get(end - start);
     if (!candidates) return -1;
     for (const { key, index } of candidates) {

@@ -138,9 +138,7 @@ export class ByteChunker {
     for (let i = start; i < end; i++) {
       const c = src[i]!;
       if (c === 0x22 || c === 0x2c || c === 0x0a || c === 0x0d) {
-        let quotes = 0;
-        for (let q = src.indexOf(0x22, i); q !== -1 && q < end; q = src.indexOf(0x22, q + 1)) quotes++;
-        this.reserve(end - start + quotes + 2);
+        // What was copied is overwritten: this.length has not moved.
         return this.addByte(0x22).addCsvQuoted(src, start, end).addByte(0x22);
       }
       buf[at++] = c;

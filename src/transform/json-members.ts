@@ -11,8 +11,6 @@
 export class MemberSpans {
   /** Four offsets per member: key start and end (quotes included), value start and end. */
   spans = new Int32Array(64);
-  /** How many members the last read() found. */
-  count = 0;
 
   /** Reads the top-level members of `json`; returns how many. */
   read(json: Buffer): number {
@@ -36,8 +34,14 @@ export class MemberSpans {
       if (json[i] !== 0x2c) break; // the closing brace
       i = skipWhitespace(json, i + 1);
     }
-    return (this.count = n);
+    return n;
   }
+}
+
+/** A key's name from its span (quotes included): its bytes, decoded only when it has an escape. */
+export function keyName(json: Buffer, start: number, end: number): string {
+  const text = json.toString('utf8', start, end);
+  return hasEscape(json, start, end) ? (JSON.parse(text) as string) : text.slice(1, -1);
 }
 
 /** Whether a string's span (quotes included) holds an escape, so its bytes are not its text. */

@@ -71,8 +71,8 @@ const BATCH_JSON_BYTES = 128 * 1024;
 
 /**
  * Avro object container files: the header carries the converted schema and the codec; records
- * are encoded into blocks of a few hundred KB, each compressed on its own and flushed as it fills,
- * so memory holds a few blocks, never the file. The encoding itself runs on worker threads
+ * are encoded into blocks of about 70 KB, each compressed on its own and flushed as it fills, so
+ * memory holds a few blocks, never the file. The encoding itself runs on worker threads
  * (avro-encode-workers.ts), a block at a time.
  */
 export class AvroWriterFactory implements FormatWriterFactory {
