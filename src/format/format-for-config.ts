@@ -30,7 +30,7 @@ const MB = 1024 * 1024;
  * Resolves the configured format once per sync: codecs are loaded and checked before any write.
  * `parquetMemoryBytes` bounds the rows all Parquet files buffer together (see RowGroupPool).
  */
-export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes = 10 * MB): Promise<OutputFormat> {
+export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes = 6 * MB): Promise<OutputFormat> {
   const format = config.format;
   switch (format.kind) {
     case 'jsonl':
@@ -56,7 +56,8 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
     }
     case 'parquet': {
       const o = format.options;
-      const { codec, compressors } = await parquetCodec(String(o.compression_codec ?? 'UNCOMPRESSED'));
+      // Checked here, loaded again by the encoding workers (a codec's functions cannot be sent).
+      const { codec } = await parquetCodec(String(o.compression_codec ?? 'UNCOMPRESSED'));
       const size = (field: string, fallback: number, unit: number) => {
         const v = o[field] ?? fallback;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
@@ -66,7 +67,6 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       };
       const options = {
         codec,
-        compressors,
         rowGroupBytes: size('block_size_mb', 128, MB),
         pageBytes: size('page_size_kb', 1024, KB),
         dictionaryBytes: size('dictionary_page_size_kb', 1024, KB),
@@ -77,7 +77,8 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       return {
         writerFor: (s) => new ParquetWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, options),
         compressor: await compressorFor({ kind: 'none' }),
-        copiesDataJson: false,
+        // The data's bytes go to the encoding workers, which parse them there.
+        copiesDataJson: true,
       };
     }
   }

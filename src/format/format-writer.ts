@@ -13,6 +13,8 @@ export interface FormatWriter {
   write(row: OutputRow): Chunk | undefined;
   /** Returns every byte still buffered, plus any trailer the format needs; the file is complete after it. */
   finish(): Chunk;
+  /** The file will not be finished (its upload was aborted): drop whatever is held elsewhere for it. */
+  discard?(): void;
 }
 
 export type Chunk = Buffer | Promise<Buffer>;

@@ -36,16 +36,29 @@ export class WorkerPool<State> {
 
   /**
    * Sends a request: `send` posts it to the chosen worker (with anything that worker must be
-   * told first) under the given id. Resolves with the worker's reply.
+   * told first) under the given id. Resolves with the worker's reply. `to` is a worker from
+   * assign(), for requests that must reach the worker holding their state.
    */
-  request<Reply extends WorkerReply>(send: (to: PoolWorker<State>, id: number) => void): Promise<Reply> {
-    const to = this.pick();
+  request<Reply extends WorkerReply>(send: (to: PoolWorker<State>, id: number) => void, to = this.pick()): Promise<Reply> {
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
+      // A worker assigned earlier may have died since; its state (a file's rows) died with it.
+      if (!this.workers.includes(to)) {
+        reject(new Error(`${this.task} failed on a worker thread: the worker stopped before this request`));
+        return;
+      }
       to.pending.set(id, { resolve: resolve as (reply: WorkerReply) => void, reject });
       if (to.pending.size === 1) to.worker.ref();
       send(to, id);
     });
+  }
+
+  /**
+   * A worker for a series of requests that must all go to it (a Parquet file, whose buffered row
+   * group lives on that worker): the one with the fewest unanswered requests, as for any request.
+   */
+  assign(): PoolWorker<State> {
+    return this.pick();
   }
 
   private pick(): PoolWorker<State> {

@@ -80,6 +80,8 @@ export class OpenFile {
   }
 
   private push(chunk: Buffer): Promise<void> | undefined {
+    // A batch handed to a worker that keeps the rows (a Parquet row group still filling).
+    if (chunk.length === 0) return undefined;
     this.rawBytes += chunk.length;
     if (this.compressor.write(chunk)) return undefined;
     return Promise.race([once(this.compressor, 'drain').then(() => undefined), this.piped]);
@@ -110,6 +112,7 @@ export class OpenFile {
   }
 
   abort(): Promise<void> {
+    this.writer.discard?.();
     this.compressor.destroy();
     return this.uploader.abort();
   }

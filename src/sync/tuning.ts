@@ -57,7 +57,7 @@ export function readTuning(env: NodeJS.ProcessEnv = process.env): Tuning {
     uploadConcurrency: num('DESTINATION_S3_UPLOAD_CONCURRENCY', 4, 1),
     flushIntervalMs: num('DESTINATION_S3_FLUSH_INTERVAL_SECONDS', 15 * 60, 0) * 1000,
     maxHeldStateBytes: num('DESTINATION_S3_MAX_HELD_STATE_BYTES', 16 * MB, 1),
-    parquetMemoryBytes: num('DESTINATION_S3_PARQUET_MEMORY_BYTES', 10 * MB, 1024 * 1024),
+    parquetMemoryBytes: num('DESTINATION_S3_PARQUET_MEMORY_BYTES', 6 * MB, 1024 * 1024),
     progressIntervalMs: num('DESTINATION_S3_PROGRESS_INTERVAL_SECONDS', 5, 0.1) * 1000,
     maxLineBytes: num('DESTINATION_S3_MAX_LINE_BYTES', 64 * MB + 64 * 1024, 1024),
   };

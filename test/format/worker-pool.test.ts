@@ -40,4 +40,20 @@ describe('WorkerPool', () => {
     const reply = await p.request<WorkerReply & { doubled: number }>((to, id) => to.worker.postMessage({ id, n: 4 }));
     expect(reply.doubled).toBe(8);
   });
+
+  it('sends every request of an assigned series to the same worker, and fails them once it has died', async () => {
+    const p = pool(2);
+    const to = p.assign();
+    const workers = await Promise.all(
+      Array.from({ length: 6 }, (_, n) =>
+        p
+          .request<WorkerReply & { doubled: number }>((w, id) => w.worker.postMessage({ id, n }), to)
+          .then(() => to.worker),
+      ),
+    );
+    expect(new Set(workers).size).toBe(1);
+    await expect(p.request((w, id) => w.worker.postMessage({ id, exit: true }), to)).rejects.toThrow('exited (code 3)');
+    // Its state (a row group being gathered) died with it: a later request must fail, not wait forever.
+    await expect(p.request((w, id) => w.worker.postMessage({ id, n: 1 }), to)).rejects.toThrow('the worker stopped before this request');
+  });
 });

@@ -41,11 +41,19 @@ export type RecordConverter = (
 ) => Record<string, unknown>;
 
 /**
+ * How a union's value comes out: `wrapped` as avsc takes it (`{"long": 5}`); `plain` leaves the
+ * value of a union of null and one type as it is (5), for Parquet, where such a union is just an
+ * optional column: no wrapper object per field and row to make, then take apart. Unions of several
+ * types are wrapped either way, as the branch must be known.
+ */
+export type UnionValues = 'wrapped' | 'plain';
+
+/**
  * Builds, once per stream, the function that turns a record's data into its Avro value. With
  * `meta`, the metadata fields come from the row, not from the record's data.
  */
-export function compileRecord(schema: AvroRecordSchema): RecordConverter {
-  const convert = recordConverter(schema, '');
+export function compileRecord(schema: AvroRecordSchema, unions: UnionValues = 'wrapped'): RecordConverter {
+  const convert = recordConverter(schema, '', unions);
   const hasMeta = schema.fields[0]?.name === AB_ID;
   return (data, mismatch, meta) => {
     const out = convert(data, mismatch) as Record<string, unknown>;
@@ -57,7 +65,7 @@ export function compileRecord(schema: AvroRecordSchema): RecordConverter {
   };
 }
 
-function recordConverter(schema: AvroRecordSchema, path: string): Converter {
+function recordConverter(schema: AvroRecordSchema, path: string, unions: UnionValues): Converter {
   const fields: CompiledField[] = [];
   const declared = new Set<string>();
   let hasAdditional = false;
@@ -69,7 +77,7 @@ function recordConverter(schema: AvroRecordSchema, path: string): Converter {
     const jsonName = f.doc?.startsWith(ORIGINAL_NAME_DOC) ? f.doc.slice(ORIGINAL_NAME_DOC.length) : f.name;
     declared.add(jsonName);
     declared.add(f.name);
-    fields.push({ avroName: f.name, jsonName, convert: typeConverter(f.type, path ? `${path}.${jsonName}` : jsonName) });
+    fields.push({ avroName: f.name, jsonName, convert: typeConverter(f.type, path ? `${path}.${jsonName}` : jsonName, unions) });
   }
   // Compiled per record schema into one object literal with direct property reads: a loop
   // reading data[name] and writing out[name] goes through V8's megamorphic keyed access for every
@@ -81,7 +89,8 @@ function recordConverter(schema: AvroRecordSchema, path: string): Converter {
         : `(v = data[${JSON.stringify(f.jsonName)}]) === undefined ? data[${JSON.stringify(f.avroName)}] ?? null : v`;
     return `${literalKey(f.avroName)}: convert[${i}](${read}, mismatch)`;
   });
-  if (hasAdditional) members.push(`${literalKey(ADDITIONAL_PROPERTIES)}: additional(data, declared)`);
+  // The field is a union of null and a map: wrapped as { map } unless unions are plain.
+  if (hasAdditional) members.push(`${literalKey(ADDITIONAL_PROPERTIES)}: additional(data, declared, ${unions === 'plain'})`);
   const make = new Function(
     'convert',
     'additional',
@@ -101,7 +110,7 @@ function literalKey(name: string): string {
 }
 
 /** Undeclared fields, plus the entries of an `_airbyte_additional_properties` object, as strings. */
-function additionalProperties(data: Record<string, unknown>, declared: Set<string>): { map: Record<string, string> } | null {
+function additionalProperties(data: Record<string, unknown>, declared: Set<string>, plain: boolean): { map: Record<string, string> } | Record<string, string> | null {
   let map: Record<string, string> | undefined;
   for (const key in data) {
     if (declared.has(key)) continue;
@@ -115,16 +124,17 @@ function additionalProperties(data: Record<string, unknown>, declared: Set<strin
     }
     if (v !== undefined) (map ??= {})[key] = asText(v);
   }
-  return map ? { map } : null;
+  if (!map) return null;
+  return plain ? map : { map };
 }
 
 function asText(v: unknown): string {
   return typeof v === 'string' ? v : v === null ? 'null' : jsonText(v);
 }
 
-function typeConverter(type: AvroType, path: string): Converter {
+function typeConverter(type: AvroType, path: string, unions: UnionValues): Converter {
   if (!Array.isArray(type)) {
-    const attempt = branchAttempt(type, path);
+    const attempt = branchAttempt(type, path, unions);
     return (v, mismatch) => {
       const out = attempt(v, mismatch);
       return out === NO_MATCH ? null : out;
@@ -133,8 +143,19 @@ function typeConverter(type: AvroType, path: string): Converter {
   const nullable = type.includes('null');
   const branches = type
     .filter((t) => t !== 'null')
-    .map((t) => ({ key: branchKey(t), wrap: unionWrapper(branchKey(t)), attempt: branchAttempt(t, path) }));
+    .map((t) => ({ key: branchKey(t), wrap: unionWrapper(branchKey(t)), attempt: branchAttempt(t, path, unions) }));
   const hasString = branches.some((b) => b.key === 'string');
+  if (unions === 'plain' && branches.length === 1) {
+    const { attempt } = branches[0]!;
+    return (v, mismatch) => {
+      if (v === null || v === undefined) return null;
+      const out = attempt(v, mismatch);
+      if (out !== NO_MATCH) return out;
+      if (hasString) return asText(v);
+      mismatch(path);
+      return nullable ? null : undefined;
+    };
+  }
   return (v, mismatch) => {
     if (v === null || v === undefined) return null;
     for (const b of branches) {
@@ -157,9 +178,9 @@ function unionWrapper(key: string): (value: unknown) => Record<string, unknown> 
   return new Function('value', `return { ${literalKey(key)}: value };`) as (value: unknown) => Record<string, unknown>;
 }
 
-function branchAttempt(t: AvroType, path: string): Attempt {
+function branchAttempt(t: AvroType, path: string, unions: UnionValues): Attempt {
   if (typeof t === 'string') return primitive(t);
-  if (Array.isArray(t)) return typeConverter(t, path);
+  if (Array.isArray(t)) return typeConverter(t, path, unions);
   switch (t.logicalType) {
     case 'timestamp-micros':
       return (v) => (typeof v === 'string' ? timestampMicros(v) : NO_MATCH);
@@ -172,11 +193,11 @@ function branchAttempt(t: AvroType, path: string): Attempt {
   }
   switch (t.type) {
     case 'record': {
-      const convert = recordConverter(t as AvroRecordSchema, path);
+      const convert = recordConverter(t as AvroRecordSchema, path, unions);
       return (v, m) => (v && typeof v === 'object' && !Array.isArray(v) ? convert(v, m) : NO_MATCH);
     }
     case 'array': {
-      const item = typeConverter(t.items as AvroType, `${path}[]`);
+      const item = typeConverter(t.items as AvroType, `${path}[]`, unions);
       return (v, m) => (Array.isArray(v) ? v.map((x) => item(x, m)) : NO_MATCH);
     }
     case 'map': {

@@ -1,18 +1,29 @@
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { OutputRow } from '../../transform/output-row.js';
 import { jsonText } from '../../transform/json-text.js';
-import type { FormatWriter, FormatWriterFactory } from '../format-writer.js';
-import { jsonSchemaToAvro } from '../avro/json-schema-to-avro.js';
-import { compileRecord, type RecordConverter } from '../avro/avro-values.js';
+import type { Chunk, FormatWriter, FormatWriterFactory } from '../format-writer.js';
+import { jsonSchemaToAvro, type AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetColumns, type ParquetColumn } from './parquet-schema.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
 import type { RowGroupPool } from './row-group-pool.js';
+import { parquetEncodeWorkers, ParquetWorkerRowGroup, type ParquetRowsMessage, type ParquetRowsReply } from './parquet-encode-workers.js';
+import { parquetSchema } from './parquet-file-encoder.js';
+import { ParquetFooter } from './parquet-footer.js';
 
-const SPILL_BYTES = 1024 * 1024;
+/**
+ * JSON handed to a worker per batch, as for Avro blocks: large enough that messages are few,
+ * small enough that the batches in flight (MAX_UNANSWERED) hold little memory.
+ */
+const BATCH_JSON_BYTES = 128 * 1024;
+const EMPTY = Buffer.alloc(0);
+/**
+ * Batches a file may have unanswered before its writer waits: enough to keep a worker busy while
+ * the main thread scans ahead, few enough that the JSON waiting in workers' queues stays small
+ * (16 x 128 KB).
+ */
+const MAX_UNANSWERED = 16;
 
 export interface ParquetOptions {
   codec: ParquetCodecName;
-  compressors: Record<string, (input: Uint8Array) => Uint8Array>;
   /** block_size_mb: a row group is written once the buffered rows reach about this size. */
   rowGroupBytes: number;
   /** page_size_kb */
@@ -26,119 +37,159 @@ export interface ParquetOptions {
 }
 
 /**
- * Parquet files written with hyparquet-writer, one row group at a time: rows are buffered as
- * columns until they reach the row-group size, then encoded, compressed and handed on, so memory
- * is bounded by one row group, not by the file. The footer follows the last row group.
+ * Parquet files, one row group at a time. The encoding itself (parse, conversion, columns,
+ * hyparquet-writer, the page codec) runs on worker threads, each row group on the worker that
+ * gathers its rows (parquet-encode-workers.ts); this side batches the records' JSON for them,
+ * decides where a row group ends, by the rows' JSON size (at block_size_mb, or earlier when all
+ * open Parquet files together reach the sync's budget, RowGroupPool, so memory is bounded by row
+ * groups, not files), and places the encoded row groups in order, then the footer (ParquetFooter).
  */
 export class ParquetWriterFactory implements FormatWriterFactory {
   readonly extension = '.parquet';
   readonly typeMismatches = new Map<string, number>();
   readonly columns: ParquetColumn[];
-  private readonly convert: RecordConverter;
+  private readonly schema: AvroRecordSchema;
+  private readonly layoutId = parquetEncodeWorkers.layoutId();
 
   constructor(jsonSchema: unknown, streamName: string, namespace: string | null | undefined, private readonly options: ParquetOptions) {
-    const schema = jsonSchemaToAvro(jsonSchema, streamName, namespace);
-    this.columns = parquetColumns(schema);
-    this.convert = compileRecord(schema);
+    this.schema = jsonSchemaToAvro(jsonSchema, streamName, namespace);
+    // Built here too so that a schema Parquet cannot map fails before any record is read.
+    this.columns = parquetColumns(this.schema);
   }
 
   create(): FormatWriter {
-    return new ParquetFileWriter(this.columns, this.convert, this.options, (path) =>
-      this.typeMismatches.set(path, (this.typeMismatches.get(path) ?? 0) + 1),
+    const { codec, pageBytes, dictionaryBytes, dictionary } = this.options;
+    const layout = { avroSchema: this.schema, codec, pageBytes, dictionaryBytes, dictionary };
+    return new ParquetFileWriter(
+      () => new ParquetWorkerRowGroup(this.layoutId, layout),
+      new ParquetFooter(parquetSchema(this.columns), codec),
+      this.options,
+      (reply) => {
+        for (const [path, n] of reply.mismatches) this.typeMismatches.set(path, (this.typeMismatches.get(path) ?? 0) + n);
+      },
     );
   }
 }
 
 class ParquetFileWriter implements FormatWriter {
-  /** hyparquet-writer calls flush(), when a writer has one, after every row group. */
-  private readonly bytes: ByteWriter & { flush?: () => void } = new ByteWriter();
-  private readonly out: Buffer[] = [];
-  private readonly parquet: ParquetWriter;
-  private columnValues: unknown[][];
-  private bufferedBytes = 0;
+  /** The records of the batch being gathered, as JSON, with their metadata. */
+  private json: Buffer[] = [];
+  private jsonBytes = 0;
+  private ends: number[] = [];
+  private abIds: string[] = [];
+  private emittedAts: number[] = [];
+  /** The JSON size of the current row group's rows, this batch included. */
+  private rowGroupBytes = 0;
+  /** The current row group (on the worker gathering it), from its first row. */
+  private rowGroup: ParquetWorkerRowGroup | undefined;
+  /** Settles once every row group sent so far is placed: placing goes in file order. */
+  private placed: Promise<Buffer> = Promise.resolve(EMPTY);
+  /** The answers (mismatch counts) to the current row group's batches sent so far. */
+  private gathered: Promise<void>[] = [];
+  /** Batches and row groups sent and not yet answered. */
+  private readonly unanswered = new Set<Promise<void>>();
 
   constructor(
-    private readonly columns: ParquetColumn[],
-    private readonly convert: RecordConverter,
+    private readonly startRowGroup: () => ParquetWorkerRowGroup,
+    private readonly footer: ParquetFooter,
     private readonly options: ParquetOptions,
-    private readonly mismatch: (path: string) => void,
-  ) {
-    // Every flush hands the encoded bytes on and empties the buffer; `offset` keeps counting,
-    // which the footer's column-chunk offsets rely on.
-    this.bytes.flush = () => {
-      this.out.push(Buffer.from(new Uint8Array(this.bytes.buffer, 0, this.bytes.index)));
-      this.bytes.index = 0;
-    };
-    this.bytes.finish = () => this.bytes.flush!();
-    // Hand bytes on every megabyte, as hyparquet-writer's own file writer does, instead of growing
-    // one buffer (by doubling, old and new alive during the copy) to a whole row group per file.
-    const grow = this.bytes.ensure.bind(this.bytes);
-    this.bytes.ensure = (size: number) => {
-      if (this.bytes.index > SPILL_BYTES) this.bytes.flush!();
-      grow(size);
-    };
-    this.parquet = new ParquetWriter({
-      writer: this.bytes,
-      schema: [{ name: 'root', num_children: columns.length }, ...columns.flatMap((c) => c.elements)],
-      codec: options.codec,
-      compressors: options.compressors,
-      createdBy: 'destination-s3',
+    private readonly counted: (reply: ParquetRowsReply) => void,
+  ) {}
+
+  write(row: OutputRow): Chunk | undefined {
+    // The source's bytes when the reader kept them; else the parsed data, serialised exactly
+    // (integers beyond 2^53 included) for the worker to parse again.
+    const json = row.dataJson ?? Buffer.from(jsonText(row.data));
+    this.json.push(json);
+    this.jsonBytes += json.length;
+    this.ends.push(this.jsonBytes);
+    this.abIds.push(row.abId);
+    this.emittedAts.push(row.emittedAt);
+    // The encoded size is not known before encoding; the records' JSON size is a close, high
+    // estimate of what the typed columns hold.
+    this.rowGroupBytes += json.length;
+    const rowGroup = (this.rowGroup ??= this.startRowGroup());
+    const poolFull = this.options.pool.add(rowGroup, json.length);
+    if (poolFull || this.rowGroupBytes >= this.options.rowGroupBytes) return this.encode();
+    return this.jsonBytes >= BATCH_JSON_BYTES ? this.gather() : undefined;
+  }
+
+  finish(): Chunk {
+    // A row group still gathering on a worker must be encoded even when no rows wait here.
+    const last = this.rowGroup ? this.encode() : this.placed.then(() => EMPTY);
+    return last.then((rowGroup) => Buffer.concat([rowGroup, this.footer.finish()]));
+  }
+
+  discard(): void {
+    if (!this.rowGroup) return;
+    this.options.pool.release(this.rowGroup);
+    this.rowGroup.discard();
+  }
+
+  /**
+   * Sends the gathered records to the current row group's worker, to add to it. No chunk comes
+   * back, so the main thread goes on while the worker converts them (a chunk would wait in
+   * OpenFile's ordered queue behind the row group being encoded before it); a promise comes back
+   * only when too many batches are unanswered, to wait for the oldest.
+   */
+  private gather(): Chunk | undefined {
+    const reply = this.post('buffer');
+    const counted = reply.then((r) => this.counted(r));
+    // A failure is taken up by the row group's encoding (and fails this file); not unhandled meanwhile.
+    counted.catch(() => undefined);
+    this.gathered.push(counted);
+    if (this.unanswered.size < MAX_UNANSWERED) return undefined;
+    return Promise.race(this.unanswered).then(() => EMPTY);
+  }
+
+  /**
+   * Sends the last records of the current row group and has the worker encode it. Resolves with
+   * the row group's bytes, placed in file order, once it and every batch before it are answered.
+   */
+  private encode(): Promise<Buffer> {
+    const rowGroup = this.rowGroup!;
+    const reply = this.post('encode');
+    const batches = Promise.all(this.gathered);
+    this.gathered = [];
+    // The next row group starts afresh, on whichever worker is least busy then. This one's rows
+    // are held until the worker has encoded them, and count against the pool until then.
+    this.rowGroup = undefined;
+    this.rowGroupBytes = 0;
+    void reply.then(
+      () => this.options.pool.release(rowGroup),
+      () => this.options.pool.release(rowGroup),
+    );
+    batches.catch(() => undefined);
+    const placed = this.placed.then(async () => {
+      await batches;
+      const { group, ...counts } = await reply;
+      this.counted(counts);
+      return this.footer.place(group!);
     });
-    this.columnValues = columns.map(() => []);
+    this.placed = placed;
+    return placed;
   }
 
-  write(row: OutputRow): Buffer | undefined {
-    const value = this.convert(row.data, this.mismatch, row);
-    for (let i = 0; i < this.columns.length; i++) {
-      const column = this.columns[i]!;
-      this.columnValues[i]!.push(column.map(value[column.name] ?? null, this.mismatch, column.name));
-    }
-    // The encoded size is not known before encoding; the JSON size of the record is a close,
-    // slightly high estimate for typed columns.
-    const bytes = estimateBytes(row.data);
-    this.bufferedBytes += bytes;
-    const poolFull = this.options.pool.add(this, bytes);
-    return poolFull || this.bufferedBytes >= this.options.rowGroupBytes ? this.rowGroup() : undefined;
+  private post(then: ParquetRowsMessage['then']): Promise<ParquetRowsReply> {
+    const rows = {
+      json: Buffer.concat(this.json, this.jsonBytes),
+      ends: Int32Array.from(this.ends),
+      abIds: this.abIds.join(''),
+      emittedAts: Float64Array.from(this.emittedAts),
+      then,
+    };
+    this.json = [];
+    this.jsonBytes = 0;
+    this.ends = [];
+    this.abIds = [];
+    this.emittedAts = [];
+    const reply = this.rowGroup!.send(rows);
+    const answered = reply.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.unanswered.add(answered);
+    void answered.then(() => this.unanswered.delete(answered));
+    return reply;
   }
-
-  finish(): Buffer {
-    const lastRowGroup = this.rowGroup();
-    this.parquet.finish();
-    return Buffer.concat([lastRowGroup, this.take()]);
-  }
-
-  private rowGroup(): Buffer {
-    const rows = this.columnValues[0]?.length ?? 0;
-    if (rows > 0) {
-      void this.parquet.write({
-        columnData: this.columns.map((c, i) => ({
-          name: c.name,
-          data: this.columnValues[i]!,
-          ...(this.options.dictionary ? {} : { encoding: 'PLAIN' as const }),
-        })),
-        rowGroupSize: rows,
-        pageSize: this.options.pageBytes,
-        dictionarySize: this.options.dictionaryBytes,
-      });
-      this.columnValues = this.columns.map(() => []);
-      this.bufferedBytes = 0;
-      this.options.pool.release(this);
-    }
-    return this.take();
-  }
-
-  private take(): Buffer {
-    const chunk = Buffer.concat(this.out);
-    this.out.length = 0;
-    return chunk;
-  }
-}
-
-function estimateBytes(data: Record<string, unknown>): number {
-  let n = 0;
-  for (const key in data) {
-    const v = data[key];
-    n += key.length + (typeof v === 'string' ? v.length : typeof v === 'object' && v !== null ? jsonText(v).length : 8);
-  }
-  return n;
 }
