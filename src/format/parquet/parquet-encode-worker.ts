@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { parseMessage } from '../../protocol/parse-message.js';
 import type { AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetCodec } from './parquet-codecs.js';
-import { ParquetLayout, RowGroupEncoder, type ParquetEncoding } from './parquet-file-encoder.js';
+import { ParquetLayout, RowGroupEncoder, type ParquetEncoding } from './row-group-encoder.js';
 import type { ParquetRowsMessage, ParquetRowsReply, ParquetWorkerMessage } from './parquet-encode-workers.js';
 
 const UUID_LENGTH = 36;

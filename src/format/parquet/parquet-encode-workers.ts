@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { WorkerPool, type PoolWorker, type WorkerReply } from '../worker-pool.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
-import type { EncodedRowGroup } from './parquet-file-encoder.js';
+import type { EncodedRowGroup } from './row-group-encoder.js';
 
 /** A stream's schema and the format's settings, sent to a worker before its first rows of the stream. */
 export interface ParquetLayoutMessage {

@@ -1,7 +1,7 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import type { ParquetCodecName } from './parquet-codecs.js';
-import type { EncodedRowGroup } from './parquet-file-encoder.js';
+import type { EncodedRowGroup } from './row-group-encoder.js';
 
 /**
  * The parts of a Parquet file that depend on where things land in it: the leading magic, each row

@@ -6,7 +6,7 @@ import { parquetColumns, type ParquetColumn } from './parquet-schema.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
 import type { RowGroupPool } from './row-group-pool.js';
 import { parquetEncodeWorkers, ParquetWorkerRowGroup, type ParquetRowsMessage, type ParquetRowsReply } from './parquet-encode-workers.js';
-import { parquetSchema } from './parquet-file-encoder.js';
+import { parquetSchema } from './row-group-encoder.js';
 import { ParquetFooter } from './parquet-footer.js';
 
 /**
