@@ -1,5 +1,6 @@
 import { PassThrough, Transform } from 'node:stream';
-import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+import { compress as zstdCompress } from '@bokuweb/zstd-wasm';
+import { zstdReady } from './zstd.js';
 import type { TextCompression } from '../config/connector-config.js';
 import { ParallelGzip } from './parallel-gzip.js';
 
@@ -24,7 +25,7 @@ export async function compressorFor(compression: TextCompression): Promise<Compr
       // 200 MB of JSONL with each core waiting on the other, the parallel one 3.x s.
       return { extension: '.gz', create: () => new ParallelGzip(GZIP_LEVEL, COMPRESSOR_BUFFER_BYTES) };
     case 'zstd': {
-      await zstdInit();
+      await zstdReady();
       const level = compression.level;
       return { extension: '.zst', create: () => zstdFrames(level) };
     }

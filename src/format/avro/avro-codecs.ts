@@ -6,7 +6,8 @@
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
 import snappy from 'snappy';
-import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+import { compress as zstdCompress } from '@bokuweb/zstd-wasm';
+import { zstdReady } from '../zstd.js';
 import xxhash from 'xxhash-wasm';
 import type { FormatConfig } from '../../config/connector-config.js';
 import { ConfigError } from '../../errors.js';
@@ -55,7 +56,7 @@ export async function avroCodec(config: AvroCodecConfig): Promise<AvroCodec> {
     case 'zstandard': {
       const lvl = level(config.compression_level, 3, -5, 22, 'zstandard');
       const checksum = config.include_checksum === true;
-      await zstdInit();
+      await zstdReady();
       const { h64Raw } = await xxhash();
       return { name: 'zstandard', compress: (b) => zstdFrame(b, lvl, checksum, h64Raw) };
     }

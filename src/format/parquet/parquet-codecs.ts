@@ -1,6 +1,7 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import snappy from 'snappy';
-import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+import { compress as zstdCompress } from '@bokuweb/zstd-wasm';
+import { zstdReady } from '../zstd.js';
 import { ConfigError } from '../../errors.js';
 
 export type ParquetCodecName = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP' | 'BROTLI' | 'ZSTD';
@@ -23,7 +24,7 @@ export async function parquetCodec(name: string): Promise<{ codec: ParquetCodecN
       // Quality 4: brotli's maximum (11) is two orders of magnitude slower for a few percent.
       return { codec: 'BROTLI', compressors: { BROTLI: (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }) } };
     case 'ZSTD':
-      await zstdInit();
+      await zstdReady();
       return { codec: 'ZSTD', compressors: { ZSTD: (b) => zstdCompress(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 3) } };
     case 'LZO':
     case 'LZ4':

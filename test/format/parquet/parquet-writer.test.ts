@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parquetMetadata, parquetReadObjects, readOffsetIndex } from 'hyparquet';
+import { decompress as zstdDecompress } from '@bokuweb/zstd-wasm';
+import { zstdReady } from '../../../src/format/zstd.js';
 import { ParquetWriterFactory, type ParquetOptions } from '../../../src/format/parquet/parquet-writer.js';
 import { RowGroupPool } from '../../../src/format/parquet/row-group-pool.js';
 import type { FormatWriter } from '../../../src/format/format-writer.js';
@@ -49,7 +51,8 @@ async function writeFile(writer: FormatWriter, rows: ReturnType<typeof row>[]): 
 const arrayBuffer = (file: Buffer): ArrayBuffer => new Uint8Array(file).buffer;
 
 async function readBack(file: Buffer): Promise<Record<string, unknown>[]> {
-  return parquetReadObjects({ file: arrayBuffer(file) });
+  await zstdReady();
+  return parquetReadObjects({ file: arrayBuffer(file), compressors: { ZSTD: (input) => zstdDecompress(input) } });
 }
 
 describe('Parquet writer', () => {
@@ -98,6 +101,23 @@ describe('Parquet writer', () => {
     const back = await readBack(await writeFile(f.create(), [row(1), bad, row(2)]));
     expect(back.map((r) => r.id)).toEqual([1n, null, 2n]);
     expect([...f.typeMismatches]).toEqual([['id', 1]]);
+  });
+
+  it('writes ZSTD pages that decompress when several streams set up their codec at once', async () => {
+    // Each stream's first rows make the worker load the codec; zstd's WebAssembly loaded again
+    // while pages were being compressed left pages no reader could decompress.
+    const writers = [0, 1, 2].map(() => factory({ codec: 'ZSTD', rowGroupBytes: 32 * 1024, pageBytes: 4096 }).create());
+    const rows = Array.from({ length: 1500 }, (_, i) => row(i, 150));
+    const chunks = writers.map(() => [] as Promise<Buffer>[]);
+    rows.forEach((r, i) => {
+      const chunk = writers[i % 3]!.write(r);
+      if (chunk !== undefined) chunks[i % 3]!.push(Promise.resolve(chunk));
+    });
+    for (let w = 0; w < 3; w++) {
+      chunks[w]!.push(Promise.resolve(writers[w]!.finish()));
+      const back = await readBack(Buffer.concat(await Promise.all(chunks[w]!)));
+      expect(back.map((r) => r.id)).toEqual(rows.filter((_, i) => i % 3 === w).map((r) => BigInt(r.data.id as number)));
+    }
   });
 
   it('writes a readable file with no rows', async () => {
