@@ -20,6 +20,18 @@ describe('parseMessage', () => {
     }
   });
 
+  it('ignores long runs of fraction digits, which JSON.parse reads as exactly as the slow parser', () => {
+    let seed = 5;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n);
+    for (let k = 0; k < 20_000; k++) {
+      const text = Array.from({ length: rand(120) }, () => (rand(12) < 9 ? String(rand(10)) : rand(2) ? ',' : '.')).join('');
+      expect(hasLongDigitRun(text), text).toBe(/(^|[^.\d])\d{16}/.test(text));
+    }
+    const line = '{"lat":0.30000000000000004,"lon":-85.380497127771381234,"e":1.2345678901234567e-7}';
+    expect(hasLongDigitRun(line)).toBe(false);
+    expect(parseMessage(line)).toEqual(JSON.parse(line));
+  });
+
   it('keeps integers beyond 2^53 exact and parses every other line with JSON.parse', () => {
     expect(parseMessage('{"id":12345678901234567890,"f":1.5}')).toEqual({ id: 12345678901234567890n, f: 1.5 });
     expect(parseMessage('{"id":9007199254740991,"s":"12345678901234567890"}')).toEqual({ id: 9007199254740991, s: '12345678901234567890' });
