@@ -5,29 +5,22 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type avro from 'avsc';
-import { parseMessage } from '../../protocol/parse-message.js';
+import { forEachRecord } from '../record-batch.js';
 import { compileRecord, type RecordConverter } from './avro-values.js';
 import { avroTypeOf } from './avro-writer.js';
 import type { AvroRecordSchema } from './json-schema-to-avro.js';
 import type { EncodeBatch, EncodeMessage, EncodeResult } from './avro-encode-workers.js';
 
-const UUID_LENGTH = 36;
 const schemas = new Map<number, { type: avro.Type; convert: RecordConverter }>();
 let block = Buffer.allocUnsafe(512 * 1024);
 
 function encode(batch: EncodeBatch): EncodeResult {
   const { type, convert } = schemas.get(batch.schemaId)!;
-  const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
   const mismatches = new Map<string, number>();
   const mismatch = (path: string) => mismatches.set(path, (mismatches.get(path) ?? 0) + 1);
   let bytes = 0;
-  let start = 0;
-  for (let r = 0; r < batch.ends.length; r++) {
-    const end = batch.ends[r]!;
-    const data = parseMessage(json.toString('utf8', start, end)) as Record<string, unknown>;
-    start = end;
-    const abId = batch.abIds.slice(r * UUID_LENGTH, (r + 1) * UUID_LENGTH);
-    const value = convert(data, mismatch, { abId, emittedAt: batch.emittedAts[r]! });
+  forEachRecord(batch, (data, meta) => {
+    const value = convert(data, mismatch, meta);
     let next = type.encode(value, block, bytes);
     while (next < 0) {
       // Too small for this record: avsc returned minus the missing bytes. Grow and encode again.
@@ -37,7 +30,7 @@ function encode(batch: EncodeBatch): EncodeResult {
       next = type.encode(value, block, bytes);
     }
     bytes = next;
-  }
+  });
   // A copy of just this block, moved (not copied again) to the main thread.
   const out = new Uint8Array(bytes);
   out.set(block.subarray(0, bytes));

@@ -1,18 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { WorkerPool, type WorkerReply } from '../worker-pool.js';
+import type { RecordBatch } from '../record-batch.js';
 
 /** A batch of one stream's records for a worker to turn into the raw bytes of one Avro block. */
-export interface EncodeBatch {
+export interface EncodeBatch extends RecordBatch {
   kind: 'batch';
   /** The request's id, which the reply carries back. */
   id: number;
   schemaId: number;
-  /** The records' data, their JSON one after another; record r ends at ends[r]. */
-  json: Uint8Array;
-  ends: Int32Array;
-  /** Every row's _airbyte_ab_id (36 characters each), joined. */
-  abIds: string;
-  emittedAts: Float64Array;
 }
 
 export type EncodeMessage = { kind: 'schema'; id: number; avroSchema: unknown } | EncodeBatch;

@@ -4,8 +4,8 @@ import type { OutputRow } from '../../transform/output-row.js';
 import type { Chunk, FormatWriter, FormatWriterFactory } from '../format-writer.js';
 import type { AvroCodec } from './avro-codecs.js';
 import { jsonSchemaToAvro, type AvroRecordSchema } from './json-schema-to-avro.js';
-import { jsonText } from '../../transform/json-text.js';
 import { avroEncodeWorkers, type EncodeBatch, type EncodeResult } from './avro-encode-workers.js';
+import { RecordBatcher } from '../record-batch.js';
 
 const LONG_SCRATCH = Buffer.alloc(8);
 
@@ -100,12 +100,8 @@ export class AvroWriterFactory implements FormatWriterFactory {
 }
 
 class AvroWriter implements FormatWriter {
-  /** The records of the block being gathered, as JSON, with their metadata. */
-  private json: Buffer[] = [];
-  private jsonBytes = 0;
-  private ends: number[] = [];
-  private abIds: string[] = [];
-  private emittedAts: number[] = [];
+  /** The records of the block being gathered. */
+  private readonly batch = new RecordBatcher();
   private headerPending = true;
 
   constructor(
@@ -116,15 +112,8 @@ class AvroWriter implements FormatWriter {
   ) {}
 
   write(row: OutputRow): Chunk | undefined {
-    // The source's bytes when the reader kept them; else the parsed data, serialised exactly
-    // (integers beyond 2^53 included) for the worker to parse again.
-    const json = row.dataJson ?? Buffer.from(jsonText(row.data));
-    this.json.push(json);
-    this.jsonBytes += json.length;
-    this.ends.push(this.jsonBytes);
-    this.abIds.push(row.abId);
-    this.emittedAts.push(row.emittedAt);
-    return this.jsonBytes >= BATCH_JSON_BYTES ? this.block() : undefined;
+    this.batch.add(row);
+    return this.batch.bytes >= BATCH_JSON_BYTES ? this.block() : undefined;
   }
 
   finish(): Chunk {
@@ -138,19 +127,8 @@ class AvroWriter implements FormatWriter {
       parts.push(this.header, this.sync);
       this.headerPending = false;
     }
-    if (this.ends.length === 0) return Buffer.concat(parts);
-    const batch = {
-      json: Buffer.concat(this.json, this.jsonBytes),
-      ends: Int32Array.from(this.ends),
-      abIds: this.abIds.join(''),
-      emittedAts: Float64Array.from(this.emittedAts),
-    };
-    this.json = [];
-    this.jsonBytes = 0;
-    this.ends = [];
-    this.abIds = [];
-    this.emittedAts = [];
-    return this.encode(batch).then(async ({ block, count }) => {
+    if (this.batch.rows === 0) return Buffer.concat(parts);
+    return this.encode(this.batch.take()).then(async ({ block, count }) => {
       const data = await this.codec.compress(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
       return Buffer.concat([...parts, encodeLong(count), encodeLong(data.length), data, this.sync]);
     });

@@ -4,13 +4,11 @@
  * it. See parquet-encode-workers.ts for why, and for the other side of these messages.
  */
 import { parentPort } from 'node:worker_threads';
-import { parseMessage } from '../../protocol/parse-message.js';
+import { forEachRecord } from '../record-batch.js';
 import type { AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetCodec } from './parquet-codecs.js';
 import { ParquetLayout, RowGroupEncoder, type ParquetEncoding } from './row-group-encoder.js';
 import type { ParquetRowsMessage, ParquetRowsReply, ParquetWorkerMessage } from './parquet-encode-workers.js';
-
-const UUID_LENGTH = 36;
 
 /** Layouts by id; the codec's set-up is asynchronous (zstd's WebAssembly), hence the promise. */
 const layouts = new Map<number, Promise<{ layout: ParquetLayout; encoding: ParquetEncoding }>>();
@@ -23,26 +21,20 @@ const layouts = new Map<number, Promise<{ layout: ParquetLayout; encoding: Parqu
 const groups = new Map<number, RowGroupEncoder>();
 
 async function rows(message: ParquetRowsMessage): Promise<ParquetRowsReply> {
-  let group = groups.get(message.group);
-  if (!group) {
-    const { layout, encoding } = await layouts.get(message.layout)!;
-    group = new RowGroupEncoder(layout, encoding);
-    groups.set(message.group, group);
-  }
-  const json = Buffer.from(message.json.buffer, message.json.byteOffset, message.json.byteLength);
+  const group = groups.get(message.group) ?? (await startGroup(message));
   const mismatches = new Map<string, number>();
   const mismatch = (path: string) => mismatches.set(path, (mismatches.get(path) ?? 0) + 1);
-  let start = 0;
-  for (let r = 0; r < message.ends.length; r++) {
-    const end = message.ends[r]!;
-    const data = parseMessage(json.toString('utf8', start, end)) as Record<string, unknown>;
-    start = end;
-    const abId = message.abIds.slice(r * UUID_LENGTH, (r + 1) * UUID_LENGTH);
-    group.add(data, { abId, emittedAt: message.emittedAts[r]! }, mismatch);
-  }
+  forEachRecord(message, (data, meta) => group.add(data, meta, mismatch));
   if (message.then === 'buffer') return { id: message.id, mismatches: [...mismatches] };
   groups.delete(message.group);
   return { id: message.id, mismatches: [...mismatches], group: group.encode() };
+}
+
+async function startGroup(message: ParquetRowsMessage): Promise<RowGroupEncoder> {
+  const { layout, encoding } = await layouts.get(message.layout)!;
+  const group = new RowGroupEncoder(layout, encoding);
+  groups.set(message.group, group);
+  return group;
 }
 
 async function handle(message: ParquetWorkerMessage): Promise<void> {

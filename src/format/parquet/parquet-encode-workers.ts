@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { WorkerPool, type PoolWorker, type WorkerReply } from '../worker-pool.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
 import type { EncodedRowGroup } from './row-group-encoder.js';
+import type { RecordBatch } from '../record-batch.js';
 
 /** A stream's schema and the format's settings, sent to a worker before its first rows of the stream. */
 export interface ParquetLayoutMessage {
@@ -18,17 +19,11 @@ export interface ParquetLayoutMessage {
  * Records of one row group: the worker converts them into the row group's buffered columns, then,
  * as `then` says, waits for more or encodes the row group (and forgets it).
  */
-export interface ParquetRowsMessage {
+export interface ParquetRowsMessage extends RecordBatch {
   kind: 'rows';
   id: number;
   group: number;
   layout: number;
-  /** The records' data, their JSON one after another; record r ends at ends[r]. */
-  json: Uint8Array;
-  ends: Int32Array;
-  /** Every row's _airbyte_ab_id (36 characters each), joined. */
-  abIds: string;
-  emittedAts: Float64Array;
   then: 'buffer' | 'encode';
 }
 

@@ -1,6 +1,6 @@
 import type { OutputRow } from '../../transform/output-row.js';
-import { jsonText } from '../../transform/json-text.js';
 import type { Chunk, FormatWriter, FormatWriterFactory } from '../format-writer.js';
+import { RecordBatcher } from '../record-batch.js';
 import { jsonSchemaToAvro, type AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetColumns, type ParquetColumn } from './parquet-schema.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
@@ -72,12 +72,8 @@ export class ParquetWriterFactory implements FormatWriterFactory {
 }
 
 class ParquetFileWriter implements FormatWriter {
-  /** The records of the batch being gathered, as JSON, with their metadata. */
-  private json: Buffer[] = [];
-  private jsonBytes = 0;
-  private ends: number[] = [];
-  private abIds: string[] = [];
-  private emittedAts: number[] = [];
+  /** The records of the batch being gathered. */
+  private readonly batch = new RecordBatcher();
   /** The JSON size of the current row group's rows, this batch included. */
   private rowGroupBytes = 0;
   /** The current row group (on the worker gathering it), from its first row. */
@@ -97,21 +93,14 @@ class ParquetFileWriter implements FormatWriter {
   ) {}
 
   write(row: OutputRow): Chunk | undefined {
-    // The source's bytes when the reader kept them; else the parsed data, serialised exactly
-    // (integers beyond 2^53 included) for the worker to parse again.
-    const json = row.dataJson ?? Buffer.from(jsonText(row.data));
-    this.json.push(json);
-    this.jsonBytes += json.length;
-    this.ends.push(this.jsonBytes);
-    this.abIds.push(row.abId);
-    this.emittedAts.push(row.emittedAt);
+    const bytes = this.batch.add(row);
     // The encoded size is not known before encoding; the records' JSON size is a close, high
     // estimate of what the typed columns hold.
-    this.rowGroupBytes += json.length;
+    this.rowGroupBytes += bytes;
     const rowGroup = (this.rowGroup ??= this.startRowGroup());
-    const poolFull = this.options.pool.add(rowGroup, json.length);
+    const poolFull = this.options.pool.add(rowGroup, bytes);
     if (poolFull || this.rowGroupBytes >= this.options.rowGroupBytes) return this.encode();
-    return this.jsonBytes >= BATCH_JSON_BYTES ? this.gather() : undefined;
+    return this.batch.bytes >= BATCH_JSON_BYTES ? this.gather() : undefined;
   }
 
   finish(): Chunk {
@@ -171,19 +160,7 @@ class ParquetFileWriter implements FormatWriter {
   }
 
   private post(then: ParquetRowsMessage['then']): Promise<ParquetRowsReply> {
-    const rows = {
-      json: Buffer.concat(this.json, this.jsonBytes),
-      ends: Int32Array.from(this.ends),
-      abIds: this.abIds.join(''),
-      emittedAts: Float64Array.from(this.emittedAts),
-      then,
-    };
-    this.json = [];
-    this.jsonBytes = 0;
-    this.ends = [];
-    this.abIds = [];
-    this.emittedAts = [];
-    const reply = this.rowGroup!.send(rows);
+    const reply = this.rowGroup!.send({ ...this.batch.take(), then });
     const answered = reply.then(
       () => undefined,
       () => undefined,
