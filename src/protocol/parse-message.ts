@@ -37,11 +37,14 @@ export function exactNumber(text: string): number | bigint {
   return Number(text);
 }
 
+/** A key given twice keeps its last value, as JSON.parse and the record scanner do (lossless-json would throw). */
+const LOSSLESS = { parseNumber: exactNumber, onDuplicateKey: ({ newValue }: { newValue: unknown }) => newValue };
+
 /**
  * Parses one input line. Integers beyond 2^53 (64-bit ids, for example) come out as BigInt,
  * exactly as the source sent them; every other number is a plain number. Only lines that contain
  * a long digit run take the slower lossless parser.
  */
 export function parseMessage(line: string): unknown {
-  return hasLongDigitRun(line) ? parseLossless(line, null, exactNumber) : JSON.parse(line);
+  return hasLongDigitRun(line) ? parseLossless(line, null, LOSSLESS) : JSON.parse(line);
 }

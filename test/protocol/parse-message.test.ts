@@ -36,4 +36,10 @@ describe('parseMessage', () => {
     expect(parseMessage('{"id":12345678901234567890,"f":1.5}')).toEqual({ id: 12345678901234567890n, f: 1.5 });
     expect(parseMessage('{"id":9007199254740991,"s":"12345678901234567890"}')).toEqual({ id: 9007199254740991, s: '12345678901234567890' });
   });
+
+  it('keeps the last value of a duplicated key on lines with long integers, as JSON.parse does on the others', () => {
+    expect(parseMessage('{"a":1,"a":2,"id":12345678901234567890}')).toEqual({ a: 2, id: 12345678901234567890n });
+    expect(parseMessage('{"a":{"k":1},"id":12345678901234567890,"a":"x"}')).toEqual({ a: 'x', id: 12345678901234567890n });
+    expect(parseMessage('{"a":1,"a":2}')).toEqual({ a: 2 });
+  });
 });
