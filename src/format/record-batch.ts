@@ -61,14 +61,24 @@ export class RecordBatcher {
   }
 }
 
-/** On the worker: each record of a batch, parsed (integers beyond 2^53 exact), with its metadata. */
-export function forEachRecord(batch: RecordBatch, visit: (data: Record<string, unknown>, meta: { abId: string; emittedAt: number }) => void): void {
+/**
+ * On the worker: each record of a batch, parsed (integers beyond 2^53 exact), with its metadata.
+ * With `direct`, each record is first offered as its bytes (json[start, end), record r); only
+ * those it declines (returns false) are parsed and visited.
+ */
+export function forEachRecord(
+  batch: RecordBatch,
+  visit: (data: Record<string, unknown>, meta: { abId: string; emittedAt: number }) => void,
+  direct?: (json: Buffer, start: number, end: number, r: number) => boolean,
+): void {
   const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
   let start = 0;
   for (let r = 0; r < batch.ends.length; r++) {
     const end = batch.ends[r]!;
-    const data = parseMessage(json.toString('utf8', start, end)) as Record<string, unknown>;
+    if (!direct?.(json, start, end, r)) {
+      const data = parseMessage(json.toString('utf8', start, end)) as Record<string, unknown>;
+      visit(data, { abId: batch.abIds.slice(r * UUID_LENGTH, (r + 1) * UUID_LENGTH), emittedAt: batch.emittedAts[r]! });
+    }
     start = end;
-    visit(data, { abId: batch.abIds.slice(r * UUID_LENGTH, (r + 1) * UUID_LENGTH), emittedAt: batch.emittedAts[r]! });
   }
 }
