@@ -30,6 +30,8 @@ import { limitHeapGrowth } from '../memory-settings.js';
 interface StreamSlot {
   stream: CatalogStream;
   label: string;
+  /** streamKey() of the stream, made once: the per-record state count looks it up. */
+  key: string;
   files: StreamFiles | undefined;
 }
 
@@ -71,6 +73,8 @@ export async function runWrite(options: WriteOptions): Promise<void> {
 
 class WriteSession {
   private readonly streams = new Map<string, StreamSlot>();
+  /** The stream of the previous record, by the names it gave. */
+  private lastSlot: { name: string; namespace: string | null | undefined; slot: StreamSlot } | undefined;
   private readonly byName = new Map<string, StreamSlot[]>();
   private readonly tracker: CheckpointTracker<OpenFile>;
   private readonly stats = new StateStats();
@@ -100,8 +104,9 @@ class WriteSession {
     private readonly signal?: AbortSignal,
   ) {
     for (const stream of catalog) {
-      const slot: StreamSlot = { stream, label: describeStream(stream.descriptor), files: undefined };
-      this.streams.set(streamKey(stream.descriptor.namespace, stream.descriptor.name), slot);
+      const key = streamKey(stream.descriptor.namespace, stream.descriptor.name);
+      const slot: StreamSlot = { stream, label: describeStream(stream.descriptor), key, files: undefined };
+      this.streams.set(key, slot);
       const same = this.byName.get(stream.descriptor.name) ?? [];
       same.push(slot);
       this.byName.set(stream.descriptor.name, same);
@@ -254,6 +259,16 @@ class WriteSession {
     if (!record || typeof record.stream !== 'string') {
       throw new SystemError(`Input line ${lineNumber} is a RECORD without a "stream" name. Every record must name its stream.`);
     }
+    // Runs of records name the same stream (the scanner hands back the same strings): no key to
+    // build and hash for those.
+    const last = this.lastSlot;
+    if (last && record.stream === last.name && record.namespace === last.namespace) return last.slot;
+    const slot = this.findSlot(record, lineNumber);
+    this.lastSlot = { name: record.stream, namespace: record.namespace, slot };
+    return slot;
+  }
+
+  private findSlot(record: AirbyteRecordMessage | ScannedRecord, lineNumber: number): StreamSlot {
     const exact = this.streams.get(streamKey(record.namespace || undefined, record.stream));
     if (exact) return exact;
     // A record without a namespace may still name a namespaced stream, if only one has that name.
@@ -274,7 +289,7 @@ class WriteSession {
     if (typeof record.emitted_at !== 'number') {
       throw new SystemError(`Input line ${lineNumber}: the RECORD of stream ${slot.label} has no numeric "emitted_at".`);
     }
-    this.stats.recordSeen(streamKey(slot.stream.descriptor.namespace, slot.stream.descriptor.name));
+    this.stats.recordSeen(slot.key);
     this.progress.records++;
     const seq = this.recordSeq++;
     // Every stream's files were prepared before the first record (prepareStreams).
