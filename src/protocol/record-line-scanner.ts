@@ -131,6 +131,9 @@ class LastString {
   }
 }
 
+/** Bytes a string holds as they are: not a quote, a backslash or a control character. */
+const PLAIN = new Uint8Array(256).map((_, c) => (c >= Byte.Space && c !== Byte.Quote && c !== Byte.Backslash ? 1 : 0));
+
 const streamNames = new LastString();
 const namespaces = new LastString();
 
@@ -266,6 +269,8 @@ class EnvelopeScan {
     this.escaped = false;
     i++;
     for (;;) {
+      // Most bytes of a string need no look beyond one table load.
+      while (PLAIN[b[i]!] === 1) i++;
       const c = b[i];
       if (c === Byte.Quote) return i + 1;
       if (c === Byte.Backslash) {
