@@ -114,28 +114,35 @@ function numberAt(b: Buffer, start: number, end: number): number {
 const isNumberStart = (c: number) => c === Byte.Minus || (c >= Byte.Zero && c <= Byte.Nine);
 
 /**
- * Decodes a JSON string value, remembering the last one: consecutive records mostly name the same
- * stream, and comparing a few bytes is cheaper than decoding them again.
+ * Decodes a JSON string value, remembering the last few: records name a handful of streams over
+ * and over (interleaved, not in runs), and comparing a few bytes is cheaper than decoding them
+ * again. Handing back the same string objects also lets the router's lookups skip hashing.
  */
-class LastString {
-  private bytes = Buffer.alloc(0);
-  private value = '';
+class RecentStrings {
+  private readonly bytes: Buffer[] = [];
+  private readonly values: string[] = [];
+  private next = 0;
 
   read(b: Buffer, start: number, end: number): string {
-    if (bytesAre(b, start, end, this.bytes)) return this.value;
+    for (let k = 0; k < this.bytes.length; k++) if (bytesAre(b, start, end, this.bytes[k]!)) return this.values[k]!;
     const text = b.toString('utf8', start, end);
     // Without a backslash the bytes between the quotes are the string itself.
-    this.value = text.includes('\\') ? (JSON.parse(text) as string) : text.slice(1, -1);
-    this.bytes = Buffer.from(b.subarray(start, end));
-    return this.value;
+    const value = text.includes('\\') ? (JSON.parse(text) as string) : text.slice(1, -1);
+    // Up to RECENT strings, the oldest replaced first.
+    this.bytes[this.next] = Buffer.from(b.subarray(start, end));
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % RECENT;
+    return value;
   }
 }
+
+const RECENT = 8;
 
 /** Bytes a string holds as they are: not a quote, a backslash or a control character. */
 const PLAIN = new Uint8Array(256).map((_, c) => (c >= Byte.Space && c !== Byte.Quote && c !== Byte.Backslash ? 1 : 0));
 
-const streamNames = new LastString();
-const namespaces = new LastString();
+const streamNames = new RecentStrings();
+const namespaces = new RecentStrings();
 
 /**
  * The scan of one line: validates all of it and notes the spans of the envelope's values (start

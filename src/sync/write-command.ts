@@ -73,8 +73,8 @@ export async function runWrite(options: WriteOptions): Promise<void> {
 
 class WriteSession {
   private readonly streams = new Map<string, StreamSlot>();
-  /** The stream of the previous record, by the names it gave. */
-  private lastSlot: { name: string; namespace: string | null | undefined; slot: StreamSlot } | undefined;
+  /** Streams found so far, by the name (and namespace) a record gave. */
+  private readonly slotByName = new Map<string, { namespace: string | null | undefined; slot: StreamSlot }>();
   private readonly byName = new Map<string, StreamSlot[]>();
   private readonly tracker: CheckpointTracker<OpenFile>;
   private readonly stats = new StateStats();
@@ -259,12 +259,12 @@ class WriteSession {
     if (!record || typeof record.stream !== 'string') {
       throw new SystemError(`Input line ${lineNumber} is a RECORD without a "stream" name. Every record must name its stream.`);
     }
-    // Runs of records name the same stream (the scanner hands back the same strings): no key to
-    // build and hash for those.
-    const last = this.lastSlot;
-    if (last && record.stream === last.name && record.namespace === last.namespace) return last.slot;
+    // Records name the same few streams again and again (the scanner hands back the same string
+    // objects, whose hash is kept): a lookup by name, rather than a key built and hashed per record.
+    const known = this.slotByName.get(record.stream);
+    if (known && record.namespace === known.namespace) return known.slot;
     const slot = this.findSlot(record, lineNumber);
-    this.lastSlot = { name: record.stream, namespace: record.namespace, slot };
+    if (this.slotByName.size < 1024) this.slotByName.set(record.stream, { namespace: record.namespace, slot });
     return slot;
   }
 
