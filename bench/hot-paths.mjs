@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm run bench:hot-paths -- [--size-mb 60] [--rounds 5]
 // The connector's per-record hot paths, one at a time, in this one process, on the benchmark's
-// generated records: the record scanner (the main thread's validating scan of every line), and
-// Avro encoding by the direct transcoder against parse + conversion + avsc. Prints MB/s of input
+// generated records: the record scanner (the main thread's validating scan of every line), Avro
+// encoding by the direct transcoder against parse + conversion + avsc, and the CSV and JSONL
+// writers (rows to uncompressed bytes). Prints MB/s of input
 // per round (the first rounds include the JIT's warm-up). End-to-end figures come from
 // `npm run bench`; this isolates one path from the machine's other work (and its S3 server), so
 // a change to one is measured on its own.
@@ -14,6 +15,9 @@ import { AvroTranscoder } from '../dist/format/avro/avro-transcoder.js';
 import { compileRecord } from '../dist/format/avro/avro-values.js';
 import { avroTypeOf } from '../dist/format/avro/avro-writer.js';
 import { parseMessage } from '../dist/protocol/parse-message.js';
+import { CsvWriterFactory } from '../dist/format/csv-writer.js';
+import { JsonlWriterFactory } from '../dist/format/jsonl-writer.js';
+import { scannedOutputRow } from '../dist/transform/output-row.js';
 
 const SIZE = Number(arg('size-mb', '60')) * 1e6;
 const ROUNDS = Number(arg('rounds', '5'));
@@ -68,3 +72,18 @@ measure('avro: parse + convert + avsc (data)', dataBytes, () => {
     type.encode(convert(parseMessage(r.dataJson.toString()), ignore, meta), out, 0);
   }
 });
+
+// CSV with root-level flattening (cells copied from the record's bytes) and JSONL: the main
+// thread's per-record work for the text formats, before compression.
+const rows = records.map(scannedOutputRow);
+for (const [label, factoryOf] of [
+  ['csv: root-level rows', (properties) => new CsvWriterFactory('root', { type: 'object', properties })],
+  ['jsonl: rows', () => new JsonlWriterFactory('none')],
+]) {
+  const factories = new Map(Object.entries(SCHEMAS).map(([name, properties]) => [name, factoryOf(properties)]));
+  measure(label, lineBytes, () => {
+    const writers = new Map([...factories].map(([name, f]) => [name, f.create()]));
+    records.forEach((r, i) => writers.get(r.stream).write(rows[i]));
+    for (const w of writers.values()) w.finish();
+  });
+}
