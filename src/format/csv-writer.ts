@@ -3,6 +3,7 @@ import { ADDITIONAL_PROPERTIES, AB_ID, DATA, EMITTED_AT, type OutputRow } from '
 import { rootLevelColumns, splitDeclared } from '../transform/root-level-columns.js';
 import { jsonText } from '../transform/json-text.js';
 import { MemberSpans, hasEscape, keyName } from '../transform/json-members.js';
+import { scannedMembers } from '../protocol/record-line-scanner.js';
 import { exactNumber } from '../protocol/parse-message.js';
 import { ByteChunker, type FormatWriterFactory, type SyncFormatWriter } from './format-writer.js';
 
@@ -103,8 +104,11 @@ class CsvWriter implements SyncFormatWriter {
     const out = this.chunker;
     const columns = this.columns;
     const cells = columns.cells.fill(-1);
-    const count = this.members.read(json);
-    const spans = this.members.spans;
+    // The data's members as the scanner noted them while this row's line was the last scanned;
+    // else walked here.
+    const noted = row.scan === undefined ? undefined : scannedMembers(row.scan);
+    const count = noted ? noted.count : this.members.read(json);
+    const spans = noted ? noted.spans : this.members.spans;
     if (this.memberColumn.length < count) this.memberColumn = new Int32Array(2 * count);
     const memberColumn = this.memberColumn;
     let extra = 0;

@@ -7,6 +7,8 @@ export interface ScannedRecord {
   emitted_at: number;
   /** The bytes of record.data exactly as received: a JSON object, validated, UTF-8. */
   dataJson: Buffer;
+  /** Which scan read it: scannedMembers(scan) gives the data's members while they are current. */
+  scan: number;
 }
 
 const enum Byte {
@@ -72,6 +74,7 @@ function bytesAre(b: Buffer, start: number, end: number, expected: Buffer): bool
  */
 export function scanRecordLine(line: Buffer): ScannedRecord | undefined {
   const scan = SCAN.reset(line);
+  const scanNumber = ++DATA_MEMBERS.scan;
   try {
     if (!scan.run() || !isUtf8(line)) return undefined;
   } catch {
@@ -93,8 +96,54 @@ export function scanRecordLine(line: Buffer): ScannedRecord | undefined {
     namespace: ns,
     emitted_at: numberAt(line, emittedAtStart, scan.emittedAtEnd),
     dataJson: line.subarray(dataStart, scan.dataEnd),
+    scan: scanNumber,
   };
 }
+
+/**
+ * The top-level members of the data object of the line scanned last, noted as the scan validated
+ * them: four offsets per member (key start and end, quotes included; value start and end),
+ * relative to dataJson, as MemberSpans.read gives them. A flattened CSV row takes its cells from
+ * these instead of walking the data a second time.
+ *
+ * Safety: the spans are overwritten by the next line's scan, so they are handed out only for the
+ * record of that scan (rows are written before the reader scans on, but a row written later, or
+ * twice, gets undefined and walks its data itself).
+ */
+export function scannedMembers(scan: number): { spans: Int32Array; count: number } | undefined {
+  return scan === DATA_MEMBERS.scan && DATA_MEMBERS.base >= 0 ? DATA_MEMBERS : undefined;
+}
+
+class DataMembers {
+  spans = new Int32Array(64);
+  count = 0;
+  /** Where the data object starts in the line; -1 until one is found. */
+  base = -1;
+  scan = 0;
+
+  start(base: number): void {
+    this.base = base;
+    this.count = 0;
+  }
+
+  add(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+    if (4 * this.count + 4 > this.spans.length) {
+      const grown = new Int32Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    const at = 4 * this.count++;
+    const base = this.base;
+    this.spans[at] = keyStart - base;
+    this.spans[at + 1] = keyEnd - base;
+    this.spans[at + 2] = valueStart - base;
+    this.spans[at + 3] = valueEnd - base;
+  }
+}
+
+const DATA_MEMBERS = new DataMembers();
+/** object()'s level for record.data itself: validated like any nested object, its members noted. */
+const DATA_OBJECT = 3;
 
 /** A validated JSON number's value: short integers (epoch milliseconds) without making a string. */
 function numberAt(b: Buffer, start: number, end: number): number {
@@ -168,6 +217,7 @@ class EnvelopeScan {
     this.b = b;
     this.typeStart = -1;
     this.forgetRecord();
+    DATA_MEMBERS.base = -1;
     return this;
   }
 
@@ -200,10 +250,14 @@ class EnvelopeScan {
       const valueStart = this.ws(i + 1);
       if (level === 0 && b[valueStart] === Byte.OpenBrace && bytesAre(b, keyStart, keyEnd, RECORD_KEY)) {
         i = this.object(valueStart, 1);
+      } else if (level === 1 && b[valueStart] === Byte.OpenBrace && bytesAre(b, keyStart, keyEnd, DATA)) {
+        DATA_MEMBERS.start(valueStart); // a later "data" key replaces an earlier one, as its span does
+        i = this.object(valueStart, DATA_OBJECT);
       } else {
         i = this.value(valueStart);
       }
       if (i === FAIL) return FAIL;
+      if (level === DATA_OBJECT) DATA_MEMBERS.add(keyStart, keyEnd, valueStart, i);
       if (level < 2) this.note(level, keyStart, keyEnd, valueStart, i);
       i = this.ws(i);
       if (b[i] === Byte.Comma) {

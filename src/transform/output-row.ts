@@ -15,6 +15,8 @@ export interface OutputRow {
    * formats copy them instead of serialising `data` again.
    */
   readonly dataJson?: Buffer;
+  /** For a row the record scanner read: which scan (see scannedMembers), so a writer can reuse what it noted. */
+  readonly scan?: number;
 }
 
 export const AB_ID = '_airbyte_ab_id';
@@ -36,11 +38,13 @@ class ScannedRow implements OutputRow {
   readonly abId = randomUUID();
   readonly emittedAt: number;
   readonly dataJson: Buffer;
+  readonly scan: number;
   private parsed: Record<string, unknown> | undefined;
 
   constructor(record: ScannedRecord) {
     this.emittedAt = Math.trunc(record.emitted_at);
     this.dataJson = record.dataJson;
+    this.scan = record.scan;
   }
 
   get data(): Record<string, unknown> {

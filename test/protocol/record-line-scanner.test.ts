@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scanRecordLine } from '../../src/protocol/record-line-scanner.js';
+import { scanRecordLine, scannedMembers } from '../../src/protocol/record-line-scanner.js';
+import { MemberSpans } from '../../src/transform/json-members.js';
 
 const scan = (line: string) => scanRecordLine(Buffer.from(line));
 
@@ -12,8 +13,14 @@ function viaJsonParse(line: string) {
 function agreesWithJsonParse(line: string): void {
   const scanned = scan(line);
   expect(scanned, line).toBeDefined();
-  const { dataJson, ...envelope } = scanned!;
+  const { dataJson, scan: scanNumber, ...envelope } = scanned!;
   const expected = viaJsonParse(line);
+  // The data's members as noted by the scan: the spans a second walk of the data finds.
+  const walk = new MemberSpans();
+  const count = walk.read(dataJson);
+  const noted = scannedMembers(scanNumber)!;
+  expect(noted.count, line).toBe(count);
+  expect([...noted.spans.subarray(0, 4 * count)], line).toEqual([...walk.spans.subarray(0, 4 * count)]);
   expect({ ...envelope, data: JSON.parse(dataJson.toString('utf8')) }).toEqual(expected);
 }
 
@@ -54,6 +61,16 @@ describe('record line scanner', () => {
     agreesWithJsonParse('{"record":{"emitted_at":1.5e3,"data":{},"stream":"a\\"b\\u00e9","meta":{"x":[1,2]}},"type":"RECORD","extra":true}');
     agreesWithJsonParse(' \t{ "type" : "RECORD" , "record" : { "stream" : "s" , "namespace" : null , "data" : { "a" : [ ] } , "emitted_at" : -0 } } \r');
     agreesWithJsonParse('{"type":"RECORD","record":{"stream":"s","data":{"a":1},"emitted_at":1,"data":{"b":2}}}');
+  });
+
+  it("notes the data's members only for the line scanned last", () => {
+    const first = scan('{"type":"RECORD","record":{"stream":"s","data":{"a":1},"emitted_at":1}}')!;
+    expect(scannedMembers(first.scan)?.count).toBe(1);
+    const second = scan('{"type":"RECORD","record":{"stream":"s","data":{"a":1,"b":[2]},"emitted_at":2}}')!;
+    expect(scannedMembers(first.scan)).toBeUndefined();
+    expect(scannedMembers(second.scan)?.count).toBe(2);
+    scan('not json');
+    expect(scannedMembers(second.scan)).toBeUndefined();
   });
 
   it('agrees with JSON.parse on thousands of generated records', () => {
