@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { MemberSpans } from '../transform/json-members.js';
 
 /** A RECORD read from its line's bytes: the envelope decoded, the data left as the source's JSON. */
 export interface ScannedRecord {
@@ -114,9 +115,8 @@ export function scannedMembers(scan: number): { spans: Int32Array; count: number
   return scan === DATA_MEMBERS.scan && DATA_MEMBERS.base >= 0 ? DATA_MEMBERS : undefined;
 }
 
-class DataMembers {
-  spans = new Int32Array(64);
-  count = 0;
+/** MemberSpans filled by the scan, with offsets made relative to the data object. */
+class DataMembers extends MemberSpans {
   /** Where the data object starts in the line; -1 until one is found. */
   base = -1;
   scan = 0;
@@ -127,17 +127,8 @@ class DataMembers {
   }
 
   add(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
-    if (4 * this.count + 4 > this.spans.length) {
-      const grown = new Int32Array(this.spans.length * 2);
-      grown.set(this.spans);
-      this.spans = grown;
-    }
-    const at = 4 * this.count++;
     const base = this.base;
-    this.spans[at] = keyStart - base;
-    this.spans[at + 1] = keyEnd - base;
-    this.spans[at + 2] = valueStart - base;
-    this.spans[at + 3] = valueEnd - base;
+    this.push(keyStart - base, keyEnd - base, valueStart - base, valueEnd - base);
   }
 }
 

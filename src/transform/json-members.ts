@@ -12,29 +12,37 @@ export class MemberSpans {
   /** Four offsets per member: key start and end (quotes included), value start and end. */
   spans = new Int32Array(64);
 
+  /** Members noted so far (by read(), or by push() for a caller that walks the bytes itself). */
+  count = 0;
+
   /** Reads the top-level members of `json`; returns how many. */
   read(json: Buffer): number {
-    let n = 0;
+    this.count = 0;
     let i = skipWhitespace(json, json.indexOf(0x7b) + 1);
     while (i < json.length && json[i] === 0x22) {
-      if (4 * n + 4 > this.spans.length) {
-        const grown = new Int32Array(this.spans.length * 2);
-        grown.set(this.spans);
-        this.spans = grown;
-      }
-      const at = 4 * n++;
-      this.spans[at] = i;
       const keyEnd = skipString(json, i);
-      this.spans[at + 1] = keyEnd;
       const valueStart = skipWhitespace(json, skipWhitespace(json, keyEnd) + 1); // past the colon
-      this.spans[at + 2] = valueStart;
       const valueEnd = skipValue(json, valueStart);
-      this.spans[at + 3] = valueEnd;
+      this.push(i, keyEnd, valueStart, valueEnd);
       i = skipWhitespace(json, valueEnd);
       if (json[i] !== 0x2c) break; // the closing brace
       i = skipWhitespace(json, i + 1);
     }
-    return n;
+    return this.count;
+  }
+
+  /** Notes one member's spans, growing the array when full. */
+  push(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
+    if (4 * this.count + 4 > this.spans.length) {
+      const grown = new Int32Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    const at = 4 * this.count++;
+    this.spans[at] = keyStart;
+    this.spans[at + 1] = keyEnd;
+    this.spans[at + 2] = valueStart;
+    this.spans[at + 3] = valueEnd;
   }
 }
 
