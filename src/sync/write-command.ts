@@ -6,7 +6,7 @@ import { CheckpointTracker } from '../checkpoint/checkpoint-tracker.js';
 import { StateStats } from '../checkpoint/state-stats.js';
 import { ConfigError, SystemError, errorMessage } from '../errors.js';
 import { outputFormat, type OutputFormat } from '../format/format-for-config.js';
-import { LineTooLongError, readLines } from '../protocol/line-reader.js';
+import { LineTooLongError, readLineBatches } from '../protocol/line-reader.js';
 import { parseMessage } from '../protocol/parse-message.js';
 import { describeStream, type AirbyteRecordMessage, type AirbyteStateMessage } from '../protocol/messages.js';
 import type { ProtocolWriter } from '../protocol/protocol-writer.js';
@@ -201,33 +201,35 @@ class WriteSession {
     let lineNumber = 0;
     const scan = this.format.copiesDataJson;
     try {
-      for await (const line of readLines(this.countBytes(input), this.tuning.maxLineBytes)) {
-        lineNumber++;
-        this.throwIfStopped();
-        // A RECORD the scanner reads keeps its data as bytes; anything else is parsed as before.
-        const scanned = scan ? scanRecordLine(line) : undefined;
-        if (scanned) {
-          const wait = this.onRecord(scanned, lineNumber);
-          if (wait) await wait;
-          continue;
+      for await (const lines of readLineBatches(this.countBytes(input), this.tuning.maxLineBytes)) {
+        for (const line of lines) {
+          lineNumber++;
+          this.throwIfStopped();
+          // A RECORD the scanner reads keeps its data as bytes; anything else is parsed as before.
+          const scanned = scan ? scanRecordLine(line) : undefined;
+          if (scanned) {
+            const wait = this.onRecord(scanned, lineNumber);
+            if (wait) await wait;
+            continue;
+          }
+          const text = line.toString('utf8');
+          if (text.trim() === '') continue;
+          let message: { type?: unknown; record?: unknown; state?: unknown };
+          try {
+            message = parseMessage(text) as typeof message;
+          } catch (err) {
+            throw new SystemError(
+              `Input line ${lineNumber} is not valid JSON (${errorMessage(err)}): ${text.slice(0, 120)}. Every input line must be one Airbyte message.`,
+            );
+          }
+          if (message.type === 'RECORD') {
+            const wait = this.onRecord(message.record as AirbyteRecordMessage, lineNumber);
+            if (wait) await wait;
+          } else if (message.type === 'STATE') {
+            await this.onState(message.state as AirbyteStateMessage, lineNumber, line.length);
+          }
+          // Other messages (TRACE stream status, LOG...) carry nothing to store.
         }
-        const text = line.toString('utf8');
-        if (text.trim() === '') continue;
-        let message: { type?: unknown; record?: unknown; state?: unknown };
-        try {
-          message = parseMessage(text) as typeof message;
-        } catch (err) {
-          throw new SystemError(
-            `Input line ${lineNumber} is not valid JSON (${errorMessage(err)}): ${text.slice(0, 120)}. Every input line must be one Airbyte message.`,
-          );
-        }
-        if (message.type === 'RECORD') {
-          const wait = this.onRecord(message.record as AirbyteRecordMessage, lineNumber);
-          if (wait) await wait;
-        } else if (message.type === 'STATE') {
-          await this.onState(message.state as AirbyteStateMessage, lineNumber, line.length);
-        }
-        // Other messages (TRACE stream status, LOG...) carry nothing to store.
       }
     } catch (err) {
       if (this.signal?.aborted) throw this.signal.reason;

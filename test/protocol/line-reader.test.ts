@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineTooLongError, readLines } from '../../src/protocol/line-reader.js';
+import { LineTooLongError, readLineBatches, readLines } from '../../src/protocol/line-reader.js';
 
 async function collect(chunks: (string | Buffer)[], max = 1024): Promise<string[]> {
   const out: string[] = [];
@@ -21,5 +21,27 @@ describe('line reader', () => {
 
   it('keeps empty lines so line numbers in errors stay right', async () => {
     expect(await collect(['a\n\nb\n'])).toEqual(['a', '', 'b']);
+  });
+
+  it('hands out the lines before a line too long, in the same chunk, before refusing it', async () => {
+    const seen: string[] = [];
+    const input = (async function* () { yield Buffer.from('a\nb\n' + 'z'.repeat(50) + '\nc\n'); })();
+    await expect((async () => {
+      for await (const lines of readLineBatches(input, 20)) seen.push(...lines.map(String));
+    })()).rejects.toThrow(/line 3 is longer than 20 bytes/);
+    expect(seen).toEqual(['a', 'b']);
+  });
+
+  it('names a line too long by its first bytes even when it has not ended in the chunk that overflows', async () => {
+    const err = await collect(['ok\n{"stream":"users",' + 'x'.repeat(100)], 50).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LineTooLongError);
+    expect((err as LineTooLongError).lineNumber).toBe(2);
+    expect((err as LineTooLongError).head).toMatch(/^\{"stream":"users"/);
+  });
+
+  it('gives every line of a chunk in one batch', async () => {
+    const batches: string[][] = [];
+    for await (const lines of readLineBatches((async function* () { yield 'a\nb\nc'; yield 'd\ne\n'; })(), 100)) batches.push(lines.map(String));
+    expect(batches).toEqual([['a', 'b'], ['cd', 'e']]);
   });
 });
