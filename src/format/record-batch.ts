@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { parseMessage } from '../protocol/parse-message.js';
 import { jsonText } from '../transform/json-text.js';
 import type { OutputRow } from '../transform/output-row.js';
@@ -5,24 +6,22 @@ import type { OutputRow } from '../transform/output-row.js';
 /**
  * Records on their way to an encoding worker (Avro blocks, Parquet row groups): the data's JSON
  * one after another rather than parsed values, which a worker can take as one transferable buffer
- * and parse itself, so parsing leaves the main thread.
+ * and parse itself, so parsing leaves the main thread. Rows get their _airbyte_ab_id on the worker
+ * (newRowIds), which has time to spare, where the main thread has none.
  */
 export interface RecordBatch {
   /** The records' data, their JSON one after another; record r ends at ends[r]. */
   json: Uint8Array;
   ends: Int32Array;
-  /** Every row's _airbyte_ab_id joined: each is a randomUUID, 36 characters. */
-  abIds: string;
   emittedAts: Float64Array;
 }
 
-const UUID_LENGTH = 36;
+export const UUID_LENGTH = 36;
 
 /** Gathers rows on the main thread into a RecordBatch. */
 export class RecordBatcher {
   private json: Buffer[] = [];
   private ends: number[] = [];
-  private abIds: string[] = [];
   private emittedAts: number[] = [];
   /** The JSON bytes gathered so far. */
   bytes = 0;
@@ -39,7 +38,6 @@ export class RecordBatcher {
     this.json.push(json);
     this.bytes += json.length;
     this.ends.push(this.bytes);
-    this.abIds.push(row.abId);
     this.emittedAts.push(row.emittedAt);
     return json.length;
   }
@@ -49,25 +47,50 @@ export class RecordBatcher {
     const batch = {
       json: Buffer.concat(this.json, this.bytes),
       ends: Int32Array.from(this.ends),
-      abIds: this.abIds.join(''),
       emittedAts: Float64Array.from(this.emittedAts),
     };
     this.json = [];
     this.bytes = 0;
     this.ends = [];
-    this.abIds = [];
     this.emittedAts = [];
     return batch;
   }
 }
 
+const HEX = Buffer.from('0123456789abcdef');
+
 /**
- * On the worker: each record of a batch, parsed (integers beyond 2^53 exact), with its metadata.
- * With `direct`, each record is first offered as its bytes (json[start, end), record r); only
- * those it declines (returns false) are parsed and visited.
+ * `count` new _airbyte_ab_id values, one after another, UUID_LENGTH ASCII bytes each: random
+ * UUIDs (version 4, RFC 9562), as crypto.randomUUID makes them, from one call for the entropy of
+ * all of them. Written as bytes, so the Avro transcoder copies them with no string in between.
+ */
+export function newRowIds(count: number): Buffer {
+  const random = randomFillSync(Buffer.allocUnsafe(16 * count));
+  const ids = Buffer.allocUnsafe(UUID_LENGTH * count);
+  let o = 0;
+  for (let r = 0; r < count; r++) {
+    const base = 16 * r;
+    random[base + 6] = (random[base + 6]! & 0x0f) | 0x40; // version 4
+    random[base + 8] = (random[base + 8]! & 0x3f) | 0x80; // variant 10xx
+    for (let k = 0; k < 16; k++) {
+      // Dashes before bytes 4, 6, 8 and 10: 8-4-4-4-12 hex digits.
+      if (k === 4 || k === 6 || k === 8 || k === 10) ids[o++] = 0x2d;
+      const b = random[base + k]!;
+      ids[o++] = HEX[b >> 4]!;
+      ids[o++] = HEX[b & 15]!;
+    }
+  }
+  return ids;
+}
+
+/**
+ * On the worker: each record of a batch, parsed (integers beyond 2^53 exact), with its metadata;
+ * `ids` holds the rows' ids (newRowIds). With `direct`, each record is first offered as its bytes
+ * (json[start, end), record r); only those it declines (returns false) are parsed and visited.
  */
 export function forEachRecord(
   batch: RecordBatch,
+  ids: Buffer,
   visit: (data: Record<string, unknown>, meta: { abId: string; emittedAt: number }) => void,
   direct?: (json: Buffer, start: number, end: number, r: number) => boolean,
 ): void {
@@ -77,7 +100,7 @@ export function forEachRecord(
     const end = batch.ends[r]!;
     if (!direct?.(json, start, end, r)) {
       const data = parseMessage(json.toString('utf8', start, end)) as Record<string, unknown>;
-      visit(data, { abId: batch.abIds.slice(r * UUID_LENGTH, (r + 1) * UUID_LENGTH), emittedAt: batch.emittedAts[r]! });
+      visit(data, { abId: ids.toString('latin1', r * UUID_LENGTH, (r + 1) * UUID_LENGTH), emittedAt: batch.emittedAts[r]! });
     }
     start = end;
   }

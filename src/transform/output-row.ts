@@ -5,7 +5,10 @@ import { parseMessage } from '../protocol/parse-message.js';
 
 /** One record as every format writes it: Airbyte's two metadata columns plus the record's data. */
 export interface OutputRow {
-  /** `_airbyte_ab_id`: a random UUID v4, unique per written row. */
+  /**
+   * `_airbyte_ab_id`: a random UUID v4, unique per written row. Formats encoded on a worker (Avro,
+   * Parquet) never read it: the worker makes the row's id itself (newRowIds).
+   */
   readonly abId: string;
   /** `_airbyte_emitted_at`: the record's emitted_at, epoch milliseconds. */
   readonly emittedAt: number;
@@ -35,16 +38,21 @@ export function toOutputRow(record: AirbyteRecordMessage): OutputRow {
  * parser as every other line.
  */
 class ScannedRow implements OutputRow {
-  readonly abId = randomUUID();
   readonly emittedAt: number;
   readonly dataJson: Buffer;
   readonly scan: number;
   private parsed: Record<string, unknown> | undefined;
+  /** Made when first read: a row encoded on a worker never needs one here. */
+  private id: string | undefined;
 
   constructor(record: ScannedRecord) {
     this.emittedAt = Math.trunc(record.emitted_at);
     this.dataJson = record.dataJson;
     this.scan = record.scan;
+  }
+
+  get abId(): string {
+    return (this.id ??= randomUUID());
   }
 
   get data(): Record<string, unknown> {

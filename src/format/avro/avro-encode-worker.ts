@@ -1,11 +1,11 @@
 /**
- * A worker thread that turns batches of records (the data's JSON bytes, with each row's id and
- * emitted_at) into the raw bytes of Avro blocks: parse, convert, encode. See avro-encode-workers.ts
+ * A worker thread that turns batches of records (the data's JSON bytes, with each row's
+ * emitted_at) into the raw bytes of Avro blocks, each row with a new id: parse, convert, encode. See avro-encode-workers.ts
  * for why, and for the other side of these messages.
  */
 import { parentPort } from 'node:worker_threads';
 import type avro from 'avsc';
-import { forEachRecord } from '../record-batch.js';
+import { forEachRecord, newRowIds, UUID_LENGTH } from '../record-batch.js';
 import { compileRecord, type RecordConverter } from './avro-values.js';
 import { avroTypeOf } from './avro-writer.js';
 import type { AvroRecordSchema } from './json-schema-to-avro.js';
@@ -27,19 +27,20 @@ function encode(batch: EncodeBatch): EncodeResult {
   const { type, convert, transcoder } = schemas.get(batch.schemaId)!;
   const mismatches = new Map<string, number>();
   const mismatch = (path: string) => mismatches.set(path, (mismatches.get(path) ?? 0) + 1);
-  const abIds = Buffer.from(batch.abIds, 'latin1');
+  const abIds = newRowIds(batch.ends.length);
   let bytes = 0;
   // Most records go from their bytes straight to Avro; the rest are parsed, converted and
   // encoded by avsc, with the same result.
   const direct = (json: Buffer, start: number, end: number, r: number) => {
     ensure(bytes, transcoder.reserve(end - start));
-    const next = transcoder.transcode(json, start, end, abIds, r * 36, batch.emittedAts[r]!, block, bytes, mismatch);
+    const next = transcoder.transcode(json, start, end, abIds, r * UUID_LENGTH, batch.emittedAts[r]!, block, bytes, mismatch);
     if (next < 0) return false;
     bytes = next;
     return true;
   };
   forEachRecord(
     batch,
+    abIds,
     (data, meta) => {
       const value = convert(data, mismatch, meta);
       let next = type.encode(value, block, bytes);

@@ -4,7 +4,7 @@
  * it. See parquet-encode-workers.ts for why, and for the other side of these messages.
  */
 import { parentPort } from 'node:worker_threads';
-import { forEachRecord } from '../record-batch.js';
+import { forEachRecord, newRowIds } from '../record-batch.js';
 import type { AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetCodec } from './parquet-codecs.js';
 import { ParquetLayout, RowGroupEncoder, type ParquetEncoding } from './row-group-encoder.js';
@@ -24,7 +24,7 @@ async function rows(message: ParquetRowsMessage): Promise<ParquetRowsReply> {
   const group = groups.get(message.group) ?? (await startGroup(message));
   const mismatches = new Map<string, number>();
   const mismatch = (path: string) => mismatches.set(path, (mismatches.get(path) ?? 0) + 1);
-  forEachRecord(message, (data, meta) => group.add(data, meta, mismatch));
+  forEachRecord(message, newRowIds(message.ends.length), (data, meta) => group.add(data, meta, mismatch));
   if (message.then === 'buffer') return { id: message.id, mismatches: [...mismatches] };
   groups.delete(message.group);
   return { id: message.id, mismatches: [...mismatches], group: group.encode() };

@@ -43,6 +43,8 @@ async function roundTrip(factory: AvroWriterFactory, rows: OutputRow[]): Promise
   return { records };
 }
 
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 describe('Avro writer (encoding on worker threads)', () => {
   it('keeps every record, in order, across many blocks encoded in parallel', async () => {
     const factory = new AvroWriterFactory(schema, 'items', 'ns', await avroCodec({ codec: 'Deflate', compression_level: 6 } as never));
@@ -51,8 +53,10 @@ describe('Avro writer (encoding on worker threads)', () => {
     );
     const { records } = await roundTrip(factory, rows);
     expect(records).toHaveLength(rows.length);
+    // Ids are made on the workers: every one a UUID v4, none repeated.
+    expect(new Set(records.map((r) => r._airbyte_ab_id)).size).toBe(rows.length);
     records.forEach((r, i) => {
-      expect(r._airbyte_ab_id).toBe(rows[i]!.abId);
+      expect(r._airbyte_ab_id).toMatch(UUID_V4);
       expect(r._airbyte_emitted_at).toBe(1_700_000_000_000 + i);
       expect(r.id).toEqual({ long: i });
       expect(r.score).toEqual({ double: i / 7 });

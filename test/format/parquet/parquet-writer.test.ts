@@ -55,6 +55,8 @@ async function readBack(file: Buffer): Promise<Record<string, unknown>[]> {
   return parquetReadObjects({ file: arrayBuffer(file), compressors: { ZSTD: (input) => zstdDecompress(input) } });
 }
 
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 describe('Parquet writer', () => {
   it('keeps the rows of a batch sent to the worker just before the file finishes', async () => {
     // 1 KB records: the 128th fills a 128 KB batch, which goes to the worker with no rows left here.
@@ -62,7 +64,7 @@ describe('Parquet writer', () => {
     expect(rows[0]!.dataJson.length).toBe(1024);
     const back = await readBack(await writeFile(factory().create(), rows));
     expect(back.map((r) => r.id)).toEqual(rows.map((_, i) => BigInt(i)));
-    expect(back.at(-1)).toMatchObject({ _airbyte_ab_id: rows.at(-1)!.abId, name: rows.at(-1)!.data.name });
+    expect(back.at(-1)).toMatchObject({ _airbyte_ab_id: expect.stringMatching(UUID_V4), name: rows.at(-1)!.data.name });
   });
 
   it('places row groups encoded on workers at their offsets in the file, page indexes included', async () => {
@@ -71,7 +73,8 @@ describe('Parquet writer', () => {
     const file = await writeFile(factory({ rowGroupBytes: 64 * 1024, pageBytes: 1024 }).create(), rows);
     const back = await readBack(file);
     expect(back).toHaveLength(rows.length);
-    back.forEach((r, i) => expect(r).toMatchObject({ id: BigInt(i), score: i / 4, name: rows[i]!.data.name, _airbyte_ab_id: rows[i]!.abId }));
+    back.forEach((r, i) => expect(r).toMatchObject({ id: BigInt(i), score: i / 4, name: rows[i]!.data.name, _airbyte_ab_id: expect.stringMatching(UUID_V4) }));
+    expect(new Set(back.map((r) => r._airbyte_ab_id)).size).toBe(rows.length);
 
     const meta = parquetMetadata(arrayBuffer(file));
     expect(meta.row_groups.length).toBeGreaterThan(5);

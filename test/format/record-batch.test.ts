@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { newRowIds, UUID_LENGTH } from '../../src/format/record-batch.js';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('row ids made on an encoding worker', () => {
+  it('are random UUIDs v4, none repeated', () => {
+    const count = 50_000;
+    const ids = newRowIds(count);
+    expect(ids.length).toBe(count * UUID_LENGTH);
+    const seen = new Set<string>();
+    for (let r = 0; r < count; r++) {
+      const id = ids.toString('latin1', r * UUID_LENGTH, (r + 1) * UUID_LENGTH);
+      expect(id).toMatch(UUID_V4);
+      seen.add(id);
+    }
+    expect(seen.size).toBe(count);
+  });
+
+  it('use every hex digit in every random position', () => {
+    // 122 random bits each: a digit stuck at one value (a wrong shift or table) shows at once.
+    const count = 2_000;
+    const ids = newRowIds(count);
+    for (let k = 0; k < UUID_LENGTH; k++) {
+      if (k === 8 || k === 13 || k === 18 || k === 23 || k === 14) continue; // dashes, and the version digit
+      const digits = new Set<number>();
+      for (let r = 0; r < count; r++) digits.add(ids[r * UUID_LENGTH + k]!);
+      expect(digits.size, `position ${k}`).toBe(k === 19 ? 4 : 16);
+    }
+  });
+});
