@@ -1,7 +1,7 @@
 /**
  * A worker thread that turns batches of records (the data's JSON bytes, with each row's
- * emitted_at) into the raw bytes of Avro blocks, each row with a new id: parse, convert, encode. See avro-encode-workers.ts
- * for why, and for the other side of these messages.
+ * emitted_at) into the data of Avro blocks, each row with a new id: encoded, then compressed by
+ * the file's codec. See avro-encode-workers.ts for why, and for the other side of these messages.
  */
 import { parentPort } from 'node:worker_threads';
 import type avro from 'avsc';
@@ -11,8 +11,18 @@ import { avroTypeOf } from './avro-writer.js';
 import type { AvroRecordSchema } from './json-schema-to-avro.js';
 import { AvroTranscoder } from './avro-transcoder.js';
 import type { EncodeBatch, EncodeMessage, EncodeResult } from './avro-encode-workers.js';
+import { avroCodec, type AvroCodec, type AvroCodecConfig } from './avro-codecs.js';
 
-const schemas = new Map<number, { type: avro.Type; convert: RecordConverter; transcoder: AvroTranscoder }>();
+const schemas = new Map<number, { type: avro.Type; convert: RecordConverter; transcoder: AvroTranscoder; codec: Promise<AvroCodec> }>();
+/** Codecs by their configuration: made once (zstd's WebAssembly loads asynchronously). */
+const codecs = new Map<string, Promise<AvroCodec>>();
+
+function codecOf(config: AvroCodecConfig): Promise<AvroCodec> {
+  const key = JSON.stringify(config);
+  let codec = codecs.get(key);
+  if (!codec) codecs.set(key, (codec = avroCodec(config)));
+  return codec;
+}
 let block = Buffer.allocUnsafe(512 * 1024);
 
 /** Room for `more` bytes after the first `used` of the block. */
@@ -23,7 +33,8 @@ function ensure(used: number, more: number): void {
   block = bigger;
 }
 
-function encode(batch: EncodeBatch): EncodeResult {
+/** The batch's records as one block's bytes, uncompressed, in a buffer of their own. */
+function encode(batch: EncodeBatch): { block: Buffer; mismatches: [string, number][] } {
   const { type, convert, transcoder } = schemas.get(batch.schemaId)!;
   const mismatches = new Map<string, number>();
   const mismatch = (path: string) => mismatches.set(path, (mismatches.get(path) ?? 0) + 1);
@@ -53,22 +64,45 @@ function encode(batch: EncodeBatch): EncodeResult {
     },
     direct,
   );
-  // A copy of just this block, moved (not copied again) to the main thread.
-  const out = new Uint8Array(bytes);
-  out.set(block.subarray(0, bytes));
-  return { id: batch.id, block: out, count: batch.ends.length, mismatches: [...mismatches] };
+  // A copy of just this block: the next batch reuses the scratch buffer while this one compresses.
+  const out = Buffer.allocUnsafeSlow(bytes);
+  block.copy(out, 0, 0, bytes);
+  return { block: out, mismatches: [...mismatches] };
+}
+
+/** Bytes that can move to the main thread: a view of a larger or shared buffer is copied first. */
+function movable(data: Buffer): Uint8Array {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return data;
+  const own = new Uint8Array(data.byteLength);
+  own.set(data);
+  return own;
+}
+
+/**
+ * Encoding is synchronous and done in message order; compression may finish later (snappy and
+ * deflate run on the thread pool), so the next batch encodes meanwhile. Replies carry their id,
+ * and the writer joins blocks in its own order.
+ */
+async function compressed(message: EncodeBatch): Promise<EncodeResult> {
+  const codec = schemas.get(message.schemaId)!.codec;
+  const { block, mismatches } = encode(message);
+  const data = movable(await (await codec).compress(block));
+  return { id: message.id, block: data, count: message.ends.length, mismatches };
 }
 
 parentPort!.on('message', (message: EncodeMessage) => {
   if (message.kind === 'schema') {
     const schema = message.avroSchema as AvroRecordSchema;
-    schemas.set(message.id, { type: avroTypeOf(schema), convert: compileRecord(schema), transcoder: new AvroTranscoder(schema) });
+    schemas.set(message.id, {
+      type: avroTypeOf(schema),
+      convert: compileRecord(schema),
+      transcoder: new AvroTranscoder(schema),
+      codec: codecOf(message.codec),
+    });
     return;
   }
-  try {
-    const result = encode(message);
-    parentPort!.postMessage(result, [result.block.buffer as ArrayBuffer]);
-  } catch (err) {
-    parentPort!.postMessage({ id: message.id, error: err instanceof Error ? err.stack ?? err.message : String(err) });
-  }
+  compressed(message).then(
+    (result) => parentPort!.postMessage(result, [result.block.buffer as ArrayBuffer]),
+    (err: unknown) => parentPort!.postMessage({ id: message.id, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+  );
 });

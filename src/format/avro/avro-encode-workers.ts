@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { WorkerPool, type WorkerReply } from '../worker-pool.js';
 import type { RecordBatch } from '../record-batch.js';
+import type { AvroCodecConfig } from './avro-codecs.js';
 
-/** A batch of one stream's records for a worker to turn into the raw bytes of one Avro block. */
+/** A batch of one stream's records for a worker to turn into the data of one Avro block, compressed. */
 export interface EncodeBatch extends RecordBatch {
   kind: 'batch';
   /** The request's id, which the reply carries back. */
@@ -10,10 +11,10 @@ export interface EncodeBatch extends RecordBatch {
   schemaId: number;
 }
 
-export type EncodeMessage = { kind: 'schema'; id: number; avroSchema: unknown } | EncodeBatch;
+export type EncodeMessage = { kind: 'schema'; id: number; avroSchema: unknown; codec: AvroCodecConfig } | EncodeBatch;
 
 export interface EncodeResult extends WorkerReply {
-  /** The encoded records, uncompressed: the block's data before the codec. */
+  /** The encoded records, compressed by the file's codec: the block's data as the file holds it. */
   block: Uint8Array;
   count: number;
   /** Values that did not fit their declared type, by field path. */
@@ -26,9 +27,9 @@ export interface EncodeResult extends WorkerReply {
  * Why: Avro's per-record work (JSON.parse, Airbyte's conversion, avsc's encoding) was all on the
  * main thread, which left the second core to a codec that needs a fraction of it. Avro blocks are
  * independent of each other given the schema and the file's sync marker, so each batch of records
- * can be encoded anywhere and the blocks joined in order; the main thread only scans each line's
- * envelope, routes it, compresses and frames the blocks (AvroWriter keeps the order, OpenFile
- * bounds how many are pending).
+ * can be encoded and compressed anywhere and the blocks joined in order; the main thread only
+ * scans each line's envelope, routes it and frames the blocks (AvroWriter keeps the order,
+ * OpenFile bounds how many are pending).
  *
  * One worker per core but one, which the main thread keeps (on two cores, a second worker
  * measured no faster, 8.3-9.3 s against 8.6-8.7 s per 200 MB, and 15-20 MB larger).
@@ -46,10 +47,10 @@ export const avroEncodeWorkers = {
     return nextSchema++;
   },
 
-  encode(avroSchema: unknown, batch: Omit<EncodeBatch, 'kind' | 'id'>): Promise<EncodeResult> {
+  encode(avroSchema: unknown, codec: AvroCodecConfig, batch: Omit<EncodeBatch, 'kind' | 'id'>): Promise<EncodeResult> {
     return pool.request<EncodeResult>((to, id) => {
       if (!to.state.has(batch.schemaId)) {
-        to.worker.postMessage({ kind: 'schema', id: batch.schemaId, avroSchema } satisfies EncodeMessage);
+        to.worker.postMessage({ kind: 'schema', id: batch.schemaId, avroSchema, codec } satisfies EncodeMessage);
         to.state.add(batch.schemaId);
       }
       // The batch's JSON moves to the worker rather than being copied (and lingering here until

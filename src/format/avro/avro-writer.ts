@@ -72,7 +72,7 @@ const BATCH_JSON_BYTES = 128 * 1024;
 /**
  * Avro object container files: the header carries the converted schema and the codec; records
  * are encoded into blocks of about 70 KB, each compressed on its own and flushed as it fills, so
- * memory holds a few blocks, never the file. The encoding itself runs on worker threads
+ * memory holds a few blocks, never the file. The encoding and compression run on worker threads
  * (avro-encode-workers.ts), a block at a time.
  */
 export class AvroWriterFactory implements FormatWriterFactory {
@@ -89,11 +89,11 @@ export class AvroWriterFactory implements FormatWriterFactory {
 
   create(): FormatWriter {
     const header = Buffer.concat([MAGIC, METADATA.toBuffer({ 'avro.schema': this.schemaJson, 'avro.codec': Buffer.from(this.codec.name) })]);
-    return new AvroWriter(header, randomBytes(16), (batch) => this.encode(batch), this.codec);
+    return new AvroWriter(header, randomBytes(16), (batch) => this.encode(batch));
   }
 
   private async encode(batch: Omit<EncodeBatch, 'kind' | 'id' | 'schemaId'>): Promise<EncodeResult> {
-    const result = await avroEncodeWorkers.encode(this.schema, { ...batch, schemaId: this.schemaId });
+    const result = await avroEncodeWorkers.encode(this.schema, this.codec.config, { ...batch, schemaId: this.schemaId });
     for (const [path, n] of result.mismatches) this.typeMismatches.set(path, (this.typeMismatches.get(path) ?? 0) + n);
     return result;
   }
@@ -108,7 +108,6 @@ class AvroWriter implements FormatWriter {
     private readonly header: Buffer,
     private readonly sync: Buffer,
     private readonly encode: (batch: Omit<EncodeBatch, 'kind' | 'id' | 'schemaId'>) => Promise<EncodeResult>,
-    private readonly codec: AvroCodec,
   ) {}
 
   write(row: OutputRow): Chunk | undefined {
@@ -120,7 +119,7 @@ class AvroWriter implements FormatWriter {
     return this.block();
   }
 
-  /** The header (first time only) and one block of the gathered records, once encoded and compressed. */
+  /** The header (first time only) and one block of the gathered records, once a worker encoded and compressed them. */
   private block(): Chunk {
     const parts: Buffer[] = [];
     if (this.headerPending) {
@@ -128,9 +127,8 @@ class AvroWriter implements FormatWriter {
       this.headerPending = false;
     }
     if (this.batch.rows === 0) return Buffer.concat(parts);
-    return this.encode(this.batch.take()).then(async ({ block, count }) => {
-      const data = await this.codec.compress(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
-      return Buffer.concat([...parts, encodeLong(count), encodeLong(data.length), data, this.sync]);
-    });
+    return this.encode(this.batch.take()).then(({ block, count }) =>
+      Buffer.concat([...parts, encodeLong(count), encodeLong(block.length), block, this.sync]),
+    );
   }
 }
