@@ -21,6 +21,8 @@ export interface OutputFormat {
    * reader then scans RECORD lines instead of parsing their data.
    */
   copiesDataJson: boolean;
+  /** Whether the writers take a scanned record's data members (scannedMembers): the scan then notes them. */
+  readsScannedMembers: boolean;
 }
 
 const KB = 1024;
@@ -38,12 +40,15 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
         writerFor: () => new JsonlWriterFactory(format.flattening),
         compressor: await compressorFor(format.compression),
         copiesDataJson: true,
+        readsScannedMembers: false,
       };
     case 'csv':
       return {
         writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema),
         compressor: await compressorFor(format.compression),
         copiesDataJson: true,
+        // Root-level rows take their cells from the members the scan noted.
+        readsScannedMembers: format.flattening === 'root',
       };
     case 'avro': {
       const codec = await avroCodec(format.codec);
@@ -52,6 +57,7 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
         compressor: await compressorFor({ kind: 'none' }),
         // The data's bytes go to the encoding workers, which parse them there.
         copiesDataJson: true,
+        readsScannedMembers: false,
       };
     }
     case 'parquet': {
@@ -79,6 +85,7 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
         compressor: await compressorFor({ kind: 'none' }),
         // The data's bytes go to the encoding workers, which parse them there.
         copiesDataJson: true,
+        readsScannedMembers: false,
       };
     }
   }

@@ -200,13 +200,14 @@ class WriteSession {
   private async consume(input: AsyncIterable<Buffer | string>): Promise<void> {
     let lineNumber = 0;
     const scan = this.format.copiesDataJson;
+    const noteMembers = this.format.readsScannedMembers;
     try {
       for await (const lines of readLineBatches(this.countBytes(input), this.tuning.maxLineBytes)) {
         for (const line of lines) {
           lineNumber++;
           this.throwIfStopped();
           // A RECORD the scanner reads keeps its data as bytes; anything else is parsed as before.
-          const scanned = scan ? scanRecordLine(line) : undefined;
+          const scanned = scan ? scanRecordLine(line, noteMembers) : undefined;
           if (scanned) {
             const wait = this.onRecord(scanned, lineNumber);
             if (wait) await wait;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scanRecordLine, scannedMembers } from '../../src/protocol/record-line-scanner.js';
 import { MemberSpans } from '../../src/transform/json-members.js';
 
-const scan = (line: string) => scanRecordLine(Buffer.from(line));
+const scan = (line: string) => scanRecordLine(Buffer.from(line), true);
 
 /** What JSON.parse makes of a line's record, in the scanner's terms (data compared as parsed values). */
 function viaJsonParse(line: string) {
@@ -71,6 +71,15 @@ describe('record line scanner', () => {
     expect(scannedMembers(second.scan)?.count).toBe(2);
     scan('not json');
     expect(scannedMembers(second.scan)).toBeUndefined();
+  });
+
+  it("notes no members when not asked to, so a stale set is never handed out", () => {
+    const noted = scan('{"type":"RECORD","record":{"stream":"s","data":{"a":1},"emitted_at":1}}')!;
+    expect(scannedMembers(noted.scan)?.count).toBe(1);
+    const plain = scanRecordLine(Buffer.from('{"type":"RECORD","record":{"stream":"s","data":{"a":1,"b":2},"emitted_at":2}}'))!;
+    expect(plain.dataJson.toString()).toBe('{"a":1,"b":2}');
+    expect(scannedMembers(plain.scan)).toBeUndefined();
+    expect(scannedMembers(noted.scan)).toBeUndefined();
   });
 
   it('agrees with JSON.parse on thousands of generated records', () => {
