@@ -1,7 +1,7 @@
-import { randomFillSync } from 'node:crypto';
 import { parseMessage } from '../protocol/parse-message.js';
 import { jsonText } from '../transform/json-text.js';
 import type { OutputRow } from '../transform/output-row.js';
+import { UUID_LENGTH } from '../transform/row-ids.js';
 
 /**
  * Records on their way to an encoding worker (Avro blocks, Parquet row groups): the data's JSON
@@ -16,7 +16,6 @@ export interface RecordBatch {
   emittedAts: Float64Array;
 }
 
-export const UUID_LENGTH = 36;
 
 /** Gathers rows on the main thread into a RecordBatch. */
 export class RecordBatcher {
@@ -55,32 +54,6 @@ export class RecordBatcher {
     this.emittedAts = [];
     return batch;
   }
-}
-
-const HEX = Buffer.from('0123456789abcdef');
-
-/**
- * `count` new _airbyte_ab_id values, one after another, UUID_LENGTH ASCII bytes each: random
- * UUIDs (version 4, RFC 9562), as crypto.randomUUID makes them, from one call for the entropy of
- * all of them. Written as bytes, so the Avro transcoder copies them with no string in between.
- */
-export function newRowIds(count: number): Buffer {
-  const random = randomFillSync(Buffer.allocUnsafe(16 * count));
-  const ids = Buffer.allocUnsafe(UUID_LENGTH * count);
-  let o = 0;
-  for (let r = 0; r < count; r++) {
-    const base = 16 * r;
-    random[base + 6] = (random[base + 6]! & 0x0f) | 0x40; // version 4
-    random[base + 8] = (random[base + 8]! & 0x3f) | 0x80; // variant 10xx
-    for (let k = 0; k < 16; k++) {
-      // Dashes before bytes 4, 6, 8 and 10: 8-4-4-4-12 hex digits.
-      if (k === 4 || k === 6 || k === 8 || k === 10) ids[o++] = 0x2d;
-      const b = random[base + k]!;
-      ids[o++] = HEX[b >> 4]!;
-      ids[o++] = HEX[b & 15]!;
-    }
-  }
-  return ids;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nextRowId } from './row-ids.js';
 import type { AirbyteRecordMessage } from '../protocol/messages.js';
 import type { ScannedRecord } from '../protocol/record-line-scanner.js';
 import { parseMessage } from '../protocol/parse-message.js';
@@ -29,7 +29,7 @@ export const DATA = '_airbyte_data';
 export const ADDITIONAL_PROPERTIES = '_airbyte_additional_properties';
 
 export function toOutputRow(record: AirbyteRecordMessage): OutputRow {
-  return { abId: randomUUID(), emittedAt: Math.trunc(record.emitted_at), data: record.data };
+  return { abId: nextRowId(), emittedAt: Math.trunc(record.emitted_at), data: record.data };
 }
 
 /**
@@ -52,7 +52,7 @@ class ScannedRow implements OutputRow {
   }
 
   get abId(): string {
-    return (this.id ??= randomUUID());
+    return (this.id ??= nextRowId());
   }
 
   get data(): Record<string, unknown> {

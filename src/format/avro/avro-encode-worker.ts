@@ -5,7 +5,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type avro from 'avsc';
-import { forEachRecord, newRowIds, UUID_LENGTH } from '../record-batch.js';
+import { forEachRecord } from '../record-batch.js';
+import { newRowIds, UUID_LENGTH } from '../../transform/row-ids.js';
 import { compileRecord, type RecordConverter } from './avro-values.js';
 import { avroTypeOf } from './avro-writer.js';
 import type { AvroRecordSchema } from './json-schema-to-avro.js';

@@ -4,7 +4,8 @@
  * it. See parquet-encode-workers.ts for why, and for the other side of these messages.
  */
 import { parentPort } from 'node:worker_threads';
-import { forEachRecord, newRowIds } from '../record-batch.js';
+import { forEachRecord } from '../record-batch.js';
+import { newRowIds } from '../../transform/row-ids.js';
 import type { AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetCodec } from './parquet-codecs.js';
 import { ParquetLayout, RowGroupEncoder, type ParquetEncoding } from './row-group-encoder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newRowIds, UUID_LENGTH } from '../../src/format/record-batch.js';
+import { newRowIds, nextRowId, UUID_LENGTH } from '../../src/transform/row-ids.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -27,5 +27,15 @@ describe('row ids made on an encoding worker', () => {
       for (let r = 0; r < count; r++) digits.add(ids[r * UUID_LENGTH + k]!);
       expect(digits.size, `position ${k}`).toBe(k === 19 ? 4 : 16);
     }
+  });
+
+  it('are handed out one at a time on the main thread, still unique across pool refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      const id = nextRowId();
+      expect(id).toMatch(UUID_V4);
+      seen.add(id);
+    }
+    expect(seen.size).toBe(5_000);
   });
 });
