@@ -64,6 +64,62 @@ export function timestampMicros(text: string): bigint | typeof NO_MATCH {
   return exactMicros(day * 86_400 + h * 3600 + min * 60 + s - offsetMinutes(m[8]) * 60, fractionMicros(m[7]));
 }
 
+/** The value of the ASCII digits b[i], b[i+1]; NaN unless both are digits. */
+function twoDigits(b: Uint8Array, i: number): number {
+  const hi = b[i]! - 0x30;
+  const lo = b[i + 1]! - 0x30;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : NaN;
+}
+
+/**
+ * timestampMicros for the common form only, read from UTF-8 bytes without making a string:
+ * `yyyy-MM-ddTHH:mm:ss`, a space or T between, an optional fraction, and Z, z or ±HH:mm. Gives
+ * exactly what timestampMicros gives for that text, or NaN for anything else (other zone forms,
+ * surrounding spaces, an invalid day or time, a value beyond 2^53 microseconds): the caller then
+ * asks timestampMicros, which decides. The Avro transcoder reads every date-time through here.
+ */
+export function timestampMicrosAt(b: Uint8Array, start: number, end: number): number {
+  if (end - start < 19 || b[start + 4] !== 0x2d || b[start + 7] !== 0x2d || b[start + 13] !== 0x3a || b[start + 16] !== 0x3a) return NaN;
+  const t = b[start + 10];
+  if (t !== 0x54 && t !== 0x20) return NaN;
+  const year = twoDigits(b, start) * 100 + twoDigits(b, start + 2);
+  const day = civilDay(year, twoDigits(b, start + 5), twoDigits(b, start + 8));
+  // NaN fails every comparison in civilDay's range checks, so a non-digit gives NO_MATCH there.
+  if (day === NO_MATCH || Number.isNaN(day)) return NaN;
+  const h = twoDigits(b, start + 11);
+  const min = twoDigits(b, start + 14);
+  const sec = twoDigits(b, start + 17);
+  if (!(h <= 23 && min <= 59 && sec <= 60)) return NaN;
+  let i = start + 19;
+  let micros = 0;
+  if (b[i] === 0x2e) {
+    i++;
+    const first = i;
+    let scale = 100_000;
+    for (let c = b[i]!; i < end && c >= 0x30 && c <= 0x39; c = b[++i]!) {
+      micros += (c - 0x30) * scale; // digits past the sixth add 0: truncated, as fractionMicros does
+      scale /= 10;
+      if (scale < 1) scale = 0;
+    }
+    if (i === first) return NaN;
+  }
+  let offset = 0;
+  if (i < end) {
+    const z = b[i];
+    if (z === 0x5a || z === 0x7a) i++;
+    else if ((z === 0x2b || z === 0x2d) && end - i === 6 && b[i + 3] === 0x3a) {
+      const oh = twoDigits(b, i + 1);
+      const om = twoDigits(b, i + 4);
+      if (Number.isNaN(oh) || Number.isNaN(om)) return NaN;
+      offset = (z === 0x2d ? -1 : 1) * (oh * 60 + om);
+      i += 6;
+    } else return NaN;
+  }
+  if (i !== end) return NaN;
+  const total = (day * 86_400 + h * 3600 + min * 60 + sec - offset * 60) * 1_000_000 + micros;
+  return Number.isSafeInteger(total) ? total : NaN;
+}
+
 /** yyyy-MM-dd to days since 1970-01-01. */
 export function epochDay(text: string): number | typeof NO_MATCH {
   const m = DATE.exec(text.trim());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epochDay, NO_MATCH, timeMicros, timestampMicros } from '../../src/transform/dates.js';
+import { epochDay, NO_MATCH, timeMicros, timestampMicros, timestampMicrosAt } from '../../src/transform/dates.js';
 
 /**
  * The reference: the calendar from Date (setUTCFullYear, which unlike Date.UTC takes years below
@@ -74,5 +74,44 @@ describe('RFC 3339 dates', () => {
     expect(timeMicros('12:34:56.789')).toBe(45_296_789_000n);
     expect(timeMicros('00:30:00+01:00')).toBe(84_600_000_000n);
     expect(timeMicros(' 23:59:59.999999 ')).toBe(86_399_999_999n);
+  });
+
+  it('reads the common date-time form from bytes exactly as from text, and leaves every other form to the text parser', () => {
+    const r = random(11);
+    const pick = (n: number) => Math.floor(r() * n);
+    const mutate = (text: string): string => {
+      const at = pick(text.length + 1);
+      switch (pick(6)) {
+        case 0: return text.slice(0, at) + ' :.-+TZz0a'[pick(11)]! + text.slice(at + 1); // one character changed
+        case 1: return text.slice(0, at); // cut short
+        case 2: return text.slice(0, at) + '0123456789:.-'[pick(13)]! + text.slice(at); // one inserted
+        case 3: return ` ${text}`;
+        case 4: return text.replace(/([+-]\d\d):(\d\d)$/, '$1$2'); // +0100
+        default: return text.replace(/Z$/, 'z');
+      }
+    };
+    let accepted = 0;
+    for (let i = 0; i < 30_000; i++) {
+      // Years within 2^53 microseconds of 1970 (1685-2255) mostly, the bytes path's range.
+      const [y, mo, d] = [pick(4) ? 1690 + pick(560) : pick(10_000), 1 + pick(12), 1 + pick(31)];
+      const zoneMinutes = pick(3) === 0 ? 0 : (pick(2) ? 1 : -1) * (pick(15) * 60 + pick(60));
+      const zone = zoneMinutes === 0 ? (pick(2) ? 'Z' : '') : `${zoneMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(zoneMinutes) / 60), 2)}:${pad(Math.abs(zoneMinutes) % 60, 2)}`;
+      const fraction = pick(3) === 0 ? '' : '.' + String(pick(10 ** 9)).slice(0, 1 + pick(9));
+      let text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}${pick(2) ? 'T' : ' '}${pad(pick(25), 2)}:${pad(pick(61), 2)}:${pad(pick(62), 2)}${fraction}${zone}`;
+      const isCommon = pick(3) !== 0;
+      if (!isCommon) text = mutate(text);
+      const bytes = Buffer.from(`"${text}"`);
+      const fast = timestampMicrosAt(bytes, 1, bytes.length - 1);
+      const slow = timestampMicros(text);
+      if (!Number.isNaN(fast)) {
+        accepted++;
+        expect(BigInt(fast), text).toBe(slow);
+      } else if (isCommon && slow !== NO_MATCH && Number.isSafeInteger(Number(slow))) {
+        throw new Error(`the common form ${text} was left to the text parser`);
+      }
+    }
+    expect(accepted).toBeGreaterThan(5_000);
+    expect(timestampMicrosAt(Buffer.from('2023-11-14T22:13:20.123456+01:00'), 0, 32)).toBe(1_699_996_400_123_456);
+    expect(timestampMicrosAt(Buffer.from('9999-12-31T23:59:59.999999Z'), 0, 27)).toBeNaN(); // beyond 2^53: BigInt's
   });
 });

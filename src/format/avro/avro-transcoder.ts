@@ -19,7 +19,7 @@
  * anything unexpected still only sends the record to the general path.
  */
 import { ADDITIONAL_PROPERTIES, AB_ID, EMITTED_AT } from '../../transform/output-row.js';
-import { epochDay, NO_MATCH, timeMicros, timestampMicros } from '../../transform/dates.js';
+import { epochDay, NO_MATCH, timeMicros, timestampMicros, timestampMicrosAt } from '../../transform/dates.js';
 import { ORIGINAL_NAME_DOC } from './avro-names.js';
 import type { AvroRecordSchema, AvroType } from './json-schema-to-avro.js';
 import type { MismatchCounter } from './avro-values.js';
@@ -545,6 +545,13 @@ function transcodeString(plan: TypePlan, b: Buffer, start: number, end: number, 
         writeStringBytes(b, start, end, escaped);
         return;
       case Kind.TimestampMicros: {
+        // The common form from its bytes; anything else through the string parser.
+        const fast = escaped ? NaN : timestampMicrosAt(b, start + 1, end - 1);
+        if (!Number.isNaN(fast)) {
+          writeIndex(plan, branch);
+          writeLong(fast);
+          return;
+        }
         const micros = timestampMicros(stringText(b, start, end, escaped));
         if (micros === NO_MATCH) break;
         writeIndex(plan, branch);
