@@ -1,7 +1,6 @@
 import { parseMessage } from '../protocol/parse-message.js';
 import { jsonText } from '../transform/json-text.js';
 import type { OutputRow } from '../transform/output-row.js';
-import { UUID_LENGTH } from '../transform/row-ids.js';
 
 /**
  * Records on their way to an encoding worker (Avro blocks, Parquet row groups): the data's JSON
@@ -57,14 +56,14 @@ export class RecordBatcher {
 }
 
 /**
- * On the worker: each record of a batch, parsed (integers beyond 2^53 exact), with its metadata;
- * `ids` holds the rows' ids (newRowIds). With `direct`, each record is first offered as its bytes
- * (json[start, end), record r); only those it declines (returns false) are parsed and visited.
+ * On the worker: each record of a batch, parsed (integers beyond 2^53 exact), with its index in
+ * the batch (the caller gives it its id and emitted_at). With `direct`, each record is first
+ * offered as its bytes (json[start, end), record r); only those it declines (returns false) are
+ * parsed and visited.
  */
 export function forEachRecord(
   batch: RecordBatch,
-  ids: Buffer,
-  visit: (data: Record<string, unknown>, meta: { abId: string; emittedAt: number }) => void,
+  visit: (data: Record<string, unknown>, r: number) => void,
   direct?: (json: Buffer, start: number, end: number, r: number) => boolean,
 ): void {
   const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
@@ -73,7 +72,7 @@ export function forEachRecord(
     const end = batch.ends[r]!;
     if (!direct?.(json, start, end, r)) {
       const data = parseMessage(json.toString('utf8', start, end)) as Record<string, unknown>;
-      visit(data, { abId: ids.toString('latin1', r * UUID_LENGTH, (r + 1) * UUID_LENGTH), emittedAt: batch.emittedAts[r]! });
+      visit(data, r);
     }
     start = end;
   }

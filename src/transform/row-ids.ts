@@ -6,18 +6,28 @@ export const UUID_LENGTH = 36;
 const HEX = Buffer.from('0123456789abcdef');
 
 /**
+ * `count` new random UUIDs (version 4, RFC 9562), as crypto.randomUUID makes them, 16 bytes each,
+ * one after another, from one call for the entropy of all of them. Parquet stores these bytes.
+ */
+export function randomUuids(count: number): Buffer {
+  const random = randomFillSync(Buffer.allocUnsafe(16 * count));
+  for (let base = 0; base < random.length; base += 16) {
+    random[base + 6] = (random[base + 6]! & 0x0f) | 0x40; // version 4
+    random[base + 8] = (random[base + 8]! & 0x3f) | 0x80; // variant 10xx
+  }
+  return random;
+}
+
+/**
  * `count` new _airbyte_ab_id values, one after another, UUID_LENGTH ASCII bytes each: random
- * UUIDs (version 4, RFC 9562), as crypto.randomUUID makes them, from one call for the entropy of
- * all of them. Written as bytes, so the Avro transcoder copies them with no string in between.
+ * UUIDs as text. Written as bytes, so the Avro transcoder copies them with no string in between.
  */
 export function newRowIds(count: number): Buffer {
-  const random = randomFillSync(Buffer.allocUnsafe(16 * count));
+  const random = randomUuids(count);
   const ids = Buffer.allocUnsafe(UUID_LENGTH * count);
   let o = 0;
   for (let r = 0; r < count; r++) {
     const base = 16 * r;
-    random[base + 6] = (random[base + 6]! & 0x0f) | 0x40; // version 4
-    random[base + 8] = (random[base + 8]! & 0x3f) | 0x80; // variant 10xx
     for (let k = 0; k < 16; k++) {
       // Dashes before bytes 4, 6, 8 and 10: 8-4-4-4-12 hex digits.
       if (k === 4 || k === 6 || k === 8 || k === 10) ids[o++] = 0x2d;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newRowIds, nextRowId, UUID_LENGTH } from '../../src/transform/row-ids.js';
+import { newRowIds, nextRowId, randomUuids, UUID_LENGTH } from '../../src/transform/row-ids.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -37,5 +37,21 @@ describe('row ids made on an encoding worker', () => {
       seen.add(id);
     }
     expect(seen.size).toBe(5_000);
+  });
+
+  it('as bytes (Parquet) carry the version and variant bits, the rest random', () => {
+    const count = 4_000;
+    const raw = randomUuids(count);
+    expect(raw.length).toBe(16 * count);
+    const seen = new Set<string>();
+    const lowBitsOfByte6 = new Set<number>();
+    for (let r = 0; r < count; r++) {
+      expect(raw[16 * r + 6]! >> 4, `row ${r}`).toBe(4);
+      expect(raw[16 * r + 8]! >> 6, `row ${r}`).toBe(2);
+      lowBitsOfByte6.add(raw[16 * r + 6]! & 15);
+      seen.add(raw.toString('hex', 16 * r, 16 * r + 16));
+    }
+    expect(lowBitsOfByte6.size).toBe(16);
+    expect(seen.size).toBe(count);
   });
 });

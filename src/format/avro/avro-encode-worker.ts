@@ -52,9 +52,9 @@ function encode(batch: EncodeBatch): { block: Buffer; mismatches: [string, numbe
   };
   forEachRecord(
     batch,
-    abIds,
-    (data, meta) => {
-      const value = convert(data, mismatch, meta);
+    (data, r) => {
+      const abId = abIds.toString('latin1', r * UUID_LENGTH, (r + 1) * UUID_LENGTH);
+      const value = convert(data, mismatch, { abId, emittedAt: batch.emittedAts[r]! });
       let next = type.encode(value, block, bytes);
       while (next < 0) {
         // Too small for this record: avsc returned minus the bytes it lacked past the block's end.

@@ -34,10 +34,16 @@ const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** A row's metadata columns: its id as text (Avro) or as the uuid's 16 bytes (Parquet). */
+export interface RowMeta {
+  abId: string | Uint8Array;
+  emittedAt: number;
+}
+
 export type RecordConverter = (
   data: Record<string, unknown>,
   mismatch: MismatchCounter,
-  meta?: { abId: string; emittedAt: number },
+  meta?: RowMeta,
 ) => Record<string, unknown>;
 
 /**

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { forEachRecord } from '../record-batch.js';
-import { newRowIds } from '../../transform/row-ids.js';
+import { randomUuids } from '../../transform/row-ids.js';
 import type { AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetCodec } from './parquet-codecs.js';
 import { ParquetLayout, RowGroupEncoder, type ParquetEncoding } from './row-group-encoder.js';
@@ -25,7 +25,9 @@ async function rows(message: ParquetRowsMessage): Promise<ParquetRowsReply> {
   const group = groups.get(message.group) ?? (await startGroup(message));
   const mismatches = new Map<string, number>();
   const mismatch = (path: string) => mismatches.set(path, (mismatches.get(path) ?? 0) + 1);
-  forEachRecord(message, newRowIds(message.ends.length), (data, meta) => group.add(data, meta, mismatch));
+  // Row ids as the 16 bytes Parquet's UUID column stores: no text to make and parse back.
+  const ids = randomUuids(message.ends.length);
+  forEachRecord(message, (data, r) => group.add(data, { abId: ids.subarray(16 * r, 16 * r + 16), emittedAt: message.emittedAts[r]! }, mismatch));
   if (message.then === 'buffer') return { id: message.id, mismatches: [...mismatches] };
   groups.delete(message.group);
   return { id: message.id, mismatches: [...mismatches], group: group.encode() };

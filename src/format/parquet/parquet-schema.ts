@@ -113,6 +113,7 @@ let uuidAt = 0;
  * Text that is not a dashed uuid goes the slow way (Buffer.from stops at the first non-hex digit).
  */
 function uuidBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array && v.length === 16) return v; // a row id, made as bytes (randomUuids)
   const text = String(v);
   if (text.length !== 36) return Buffer.from(text.replaceAll('-', ''), 'hex');
   if (uuidAt + 16 > uuidSlab.length) {

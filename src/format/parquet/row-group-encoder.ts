@@ -1,6 +1,6 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
-import { compileRecord, type MismatchCounter, type RecordConverter } from '../avro/avro-values.js';
+import { compileRecord, type MismatchCounter, type RecordConverter, type RowMeta } from '../avro/avro-values.js';
 import type { AvroRecordSchema } from '../avro/json-schema-to-avro.js';
 import { parquetColumns, type ParquetColumn } from './parquet-schema.js';
 import type { ParquetCodecName } from './parquet-codecs.js';
@@ -69,7 +69,7 @@ export class RowGroupEncoder {
   }
 
   /** Buffers one record. */
-  add(data: Record<string, unknown>, meta: { abId: string; emittedAt: number }, mismatch: MismatchCounter): void {
+  add(data: Record<string, unknown>, meta: RowMeta, mismatch: MismatchCounter): void {
     const { columns, convert } = this.layout;
     const value = convert(data, mismatch, meta);
     for (let i = 0; i < columns.length; i++) {
