@@ -6,7 +6,7 @@ import type { OutputRow } from '../transform/output-row.js';
  * Records on their way to an encoding worker (Avro blocks, Parquet row groups): the data's JSON
  * one after another rather than parsed values, which a worker can take as one transferable buffer
  * and parse itself, so parsing leaves the main thread. Rows get their _airbyte_ab_id on the worker
- * (newRowIds), which has time to spare, where the main thread has none.
+ * (transform/row-ids.ts), which has time to spare, where the main thread has none.
  */
 export interface RecordBatch {
   /** The records' data, their JSON one after another; record r ends at ends[r]. */

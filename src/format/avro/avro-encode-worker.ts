@@ -80,9 +80,9 @@ function movable(data: Buffer): Uint8Array {
 }
 
 /**
- * Encoding is synchronous and done in message order; compression may finish later (snappy and
- * deflate run on the thread pool), so the next batch encodes meanwhile. Replies carry their id,
- * and the writer joins blocks in its own order.
+ * Encoding is synchronous and done in message order; compression may finish later (deflate and
+ * xz run on the thread pool), so the next batch encodes meanwhile. Replies carry their id, and
+ * the writer joins blocks in its own order.
  */
 async function compressed(message: EncodeBatch): Promise<EncodeResult> {
   const codec = schemas.get(message.schemaId)!.codec;
