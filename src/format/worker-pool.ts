@@ -17,8 +17,9 @@ export interface PoolWorker<State> {
 /**
  * Worker threads that answer requests, for the codecs and encoders that run off the main thread
  * (deflate-workers.ts, avro/avro-encode-workers.ts). A request goes to the worker with the fewest
- * unanswered ones, a new worker starting while there is room; each worker answers its requests
- * in order. Workers keep the process alive only while they owe an answer, and a worker that dies
+ * unanswered ones, a new worker starting while there is room; a reply is matched to its request
+ * by id, so a worker may answer out of order (the Avro worker's deflate finishes on the thread
+ * pool). Workers keep the process alive only while they owe an answer, and a worker that dies
  * fails its pending requests (the file they belong to then fails, and the sync with it).
  *
  * Size: one worker per core but one by default, which the main thread keeps.
