@@ -16,11 +16,6 @@ export interface OutputFormat {
   writerFor(stream: CatalogStream): FormatWriterFactory;
   /** The file-level compressor: gzip or none for the text formats; Avro and Parquet compress inside. */
   compressor: Compressor;
-  /**
-   * Whether the writers copy a record's data as JSON text (OutputRow.dataJson) when they can: the
-   * reader then scans RECORD lines instead of parsing their data.
-   */
-  copiesDataJson: boolean;
   /** Whether the writers take a scanned record's data members (scannedMembers): the scan then notes them. */
   readsScannedMembers: boolean;
 }
@@ -39,14 +34,12 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       return {
         writerFor: () => new JsonlWriterFactory(format.flattening),
         compressor: await compressorFor(format.compression),
-        copiesDataJson: true,
         readsScannedMembers: false,
       };
     case 'csv':
       return {
         writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema),
         compressor: await compressorFor(format.compression),
-        copiesDataJson: true,
         // Root-level rows take their cells from the members the scan noted.
         readsScannedMembers: format.flattening === 'root',
       };
@@ -55,8 +48,6 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       return {
         writerFor: (s) => new AvroWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, codec),
         compressor: await compressorFor({ kind: 'none' }),
-        // The data's bytes go to the encoding workers, which parse them there.
-        copiesDataJson: true,
         readsScannedMembers: false,
       };
     }
@@ -83,8 +74,6 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       return {
         writerFor: (s) => new ParquetWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, options),
         compressor: await compressorFor({ kind: 'none' }),
-        // The data's bytes go to the encoding workers, which parse them there.
-        copiesDataJson: true,
         readsScannedMembers: false,
       };
     }

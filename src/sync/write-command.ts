@@ -199,15 +199,16 @@ class WriteSession {
 
   private async consume(input: AsyncIterable<Buffer | string>): Promise<void> {
     let lineNumber = 0;
-    const scan = this.format.copiesDataJson;
     const noteMembers = this.format.readsScannedMembers;
     try {
       for await (const lines of readLineBatches(this.countBytes(input), this.tuning.maxLineBytes)) {
         for (const line of lines) {
           lineNumber++;
           this.throwIfStopped();
-          // A RECORD the scanner reads keeps its data as bytes; anything else is parsed as before.
-          const scanned = scan ? scanRecordLine(line, noteMembers) : undefined;
+          // A RECORD the scanner reads keeps its data as bytes (every format takes them: the text
+          // formats copy them, Avro and Parquet send them to their workers); anything else is
+          // parsed as before.
+          const scanned = scanRecordLine(line, noteMembers);
           if (scanned) {
             const wait = this.onRecord(scanned, lineNumber);
             if (wait) await wait;
