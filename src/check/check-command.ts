@@ -32,7 +32,7 @@ export async function runCheck(configPath: string, out: ProtocolWriter): Promise
   let store: ObjectStore | undefined;
   try {
     const config = await loadConfig(configPath);
-    store = createObjectStore(config);
+    store = await createObjectStore(config);
     const prefix = `${config.bucketPath ? config.bucketPath + '/' : ''}_airbyte_connection_test_${randomUUID()}`;
     await probe(store, prefix);
     out.emit({ type: 'CONNECTION_STATUS', connectionStatus: { status: 'SUCCEEDED' } });

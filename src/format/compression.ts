@@ -1,7 +1,6 @@
 import { PassThrough, Transform } from 'node:stream';
-import { compress as zstdCompress } from '@bokuweb/zstd-wasm';
-import { zstdReady } from './zstd.js';
 import type { TextCompression } from '../config/connector-config.js';
+import { deflateWorkers } from './deflate-workers.js';
 import { ParallelGzip } from './parallel-gzip.js';
 
 /** zlib's default level, which the gzip tool and Airbyte's S3 destination use. */
@@ -23,11 +22,14 @@ export async function compressorFor(compression: TextCompression): Promise<Compr
       // Level 6 (zlib's default) is what the gzip tool and Airbyte use. Blocks compress in
       // parallel on libuv's thread pool (see ParallelGzip): one zlib stream measured 4.9 s for
       // 200 MB of JSONL with each core waiting on the other, the parallel one 3.x s.
+      deflateWorkers.prestart();
       return { extension: '.gz', create: () => new ParallelGzip(GZIP_LEVEL, COMPRESSOR_BUFFER_BYTES) };
     case 'zstd': {
+      // Loaded only when chosen, as every codec is.
+      const [{ compress }, { zstdReady }] = await Promise.all([import('@bokuweb/zstd-wasm'), import('./zstd.js')]);
       await zstdReady();
       const level = compression.level;
-      return { extension: '.zst', create: () => zstdFrames(level) };
+      return { extension: '.zst', create: () => zstdFrames(level, compress) };
     }
     case 'none':
       return { extension: '', create: () => new PassThrough({ writableHighWaterMark: COMPRESSOR_BUFFER_BYTES }) };
@@ -39,11 +41,11 @@ export async function compressorFor(compression: TextCompression): Promise<Compr
  * about 256 KB at a time). A zstd stream may hold any number of frames; the zstd tool, DuckDB and
  * every libzstd-based reader decode them as one.
  */
-function zstdFrames(level: number): Transform {
+function zstdFrames(level: number, compress: (chunk: Buffer, level: number) => Uint8Array): Transform {
   return new Transform({
     writableHighWaterMark: COMPRESSOR_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, callback) {
-      callback(null, chunk.length === 0 ? undefined : Buffer.from(zstdCompress(chunk, level)));
+      callback(null, chunk.length === 0 ? undefined : Buffer.from(compress(chunk, level)));
     },
   });
 }

@@ -28,6 +28,11 @@ const pool = new WorkerPool('deflate', () => ({
 }));
 
 export const deflateWorkers = {
+  /** Starts a worker before the first block (see WorkerPool.prestart). */
+  prestart(): void {
+    pool.prestart();
+  },
+
   async deflate(job: DeflateJob): Promise<Buffer> {
     const { output } = await pool.request<WorkerReply & { output: Uint8Array }>((to, id) => to.worker.postMessage({ id, ...job }));
     return Buffer.from(output.buffer, output.byteOffset, output.byteLength);

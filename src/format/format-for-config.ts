@@ -1,15 +1,8 @@
 import type { CatalogStream } from '../catalog/configured-catalog.js';
 import type { ConnectorConfig } from '../config/connector-config.js';
 import { ConfigError } from '../errors.js';
-import { avroCodec } from './avro/avro-codecs.js';
-import { AvroWriterFactory } from './avro/avro-writer.js';
 import { compressorFor, type Compressor } from './compression.js';
-import { CsvWriterFactory } from './csv-writer.js';
 import type { FormatWriterFactory } from './format-writer.js';
-import { JsonlWriterFactory } from './jsonl-writer.js';
-import { parquetCodec } from './parquet/parquet-codecs.js';
-import { ParquetWriterFactory } from './parquet/parquet-writer.js';
-import { RowGroupPool } from './parquet/row-group-pool.js';
 
 export interface OutputFormat {
   /** The format writer of one stream. */
@@ -26,25 +19,39 @@ const MB = 1024 * 1024;
 /**
  * Resolves the configured format once per sync: codecs are loaded and checked before any write.
  * `parquetMemoryBytes` bounds the rows all Parquet files buffer together (see RowGroupPool).
+ *
+ * Only the configured format's modules are loaded (dynamic imports), and its encoding worker is
+ * started at once: loading every format and codec cost each sync about 0.2 s of startup on the
+ * main thread, and a worker started on the first batch kept the main thread waiting for it.
  */
 export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes = 6 * MB): Promise<OutputFormat> {
   const format = config.format;
   switch (format.kind) {
-    case 'jsonl':
+    case 'jsonl': {
+      const { JsonlWriterFactory } = await import('./jsonl-writer.js');
       return {
         writerFor: () => new JsonlWriterFactory(format.flattening),
         compressor: await compressorFor(format.compression),
         readsScannedMembers: false,
       };
-    case 'csv':
+    }
+    case 'csv': {
+      const { CsvWriterFactory } = await import('./csv-writer.js');
       return {
         writerFor: (s) => new CsvWriterFactory(format.flattening, s.jsonSchema),
         compressor: await compressorFor(format.compression),
         // Root-level rows take their cells from the members the scan noted.
         readsScannedMembers: format.flattening === 'root',
       };
+    }
     case 'avro': {
+      const [{ avroCodec }, { AvroWriterFactory }, { avroEncodeWorkers }] = await Promise.all([
+        import('./avro/avro-codecs.js'),
+        import('./avro/avro-writer.js'),
+        import('./avro/avro-encode-workers.js'),
+      ]);
       const codec = await avroCodec(format.codec);
+      avroEncodeWorkers.prestart();
       return {
         writerFor: (s) => new AvroWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, codec),
         compressor: await compressorFor({ kind: 'none' }),
@@ -53,6 +60,12 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
     }
     case 'parquet': {
       const o = format.options;
+      const [{ parquetCodec }, { ParquetWriterFactory }, { RowGroupPool }, { parquetEncodeWorkers }] = await Promise.all([
+        import('./parquet/parquet-codecs.js'),
+        import('./parquet/parquet-writer.js'),
+        import('./parquet/row-group-pool.js'),
+        import('./parquet/parquet-encode-workers.js'),
+      ]);
       // Checked here, loaded again by the encoding workers (a codec's functions cannot be sent).
       const { codec } = await parquetCodec(String(o.compression_codec ?? 'UNCOMPRESSED'));
       const size = (field: string, fallback: number, unit: number) => {
@@ -71,6 +84,7 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
         pool: new RowGroupPool(parquetMemoryBytes),
       };
       size('max_padding_size_mb', 8, MB); // validated; see the README for why it has no effect on S3
+      parquetEncodeWorkers.prestart();
       return {
         writerFor: (s) => new ParquetWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, options),
         compressor: await compressorFor({ kind: 'none' }),

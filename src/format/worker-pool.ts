@@ -55,6 +55,16 @@ export class WorkerPool<State> {
   }
 
   /**
+   * Starts the first worker now, so that it loads its code while the main thread still prepares
+   * the sync (S3 round trips, config): started on the first request instead, the main thread
+   * waited about 0.2 s for the Avro worker's first reply. An idle worker does not keep the
+   * process alive.
+   */
+  prestart(): void {
+    if (this.workers.length === 0) this.workers.push(this.launch());
+  }
+
+  /**
    * A worker for a series of requests that must all go to it (a Parquet file, whose buffered row
    * group lives on that worker): the one with the fewest unanswered requests, as for any request.
    */
@@ -73,7 +83,6 @@ export class WorkerPool<State> {
 
   private launch(): PoolWorker<State> {
     const { worker, state } = this.start();
-    worker.unref();
     const entry: PoolWorker<State> = { worker, pending: new Map(), state };
     worker.on('message', (reply: WorkerReply) => {
       const request = entry.pending.get(reply.id);
@@ -91,6 +100,9 @@ export class WorkerPool<State> {
     };
     worker.on('error', failAll);
     worker.on('exit', (code) => failAll(new Error(`the ${this.task} worker exited (code ${code})`)));
+    // After the listeners: adding a 'message' listener refs the worker again, and a prestarted
+    // worker that never got a request kept a failed sync from exiting.
+    worker.unref();
     return entry;
   }
 }

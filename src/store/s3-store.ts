@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -232,14 +232,21 @@ function credentialsFor(config: ConnectorConfig, env: NodeJS.ProcessEnv) {
   const c = config.credentials;
   if (c.kind === 'static') return { credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey } };
   if (c.kind === 'default-chain') return {};
-  const sts = new STSClient({
-    region: config.region || 'us-east-1',
-    ...(env.DESTINATION_S3_STS_ENDPOINT ? { endpoint: env.DESTINATION_S3_STS_ENDPOINT } : {}),
-  });
+  // The STS client is loaded only for a role (about 0.1 s), and made once.
+  let sts: Promise<{ client: STSClient; AssumeRoleCommand: typeof AssumeRoleCommand }> | undefined;
+  const stsClient = () =>
+    (sts ??= import('@aws-sdk/client-sts').then(({ STSClient, AssumeRoleCommand }) => ({
+      client: new STSClient({
+        region: config.region || 'us-east-1',
+        ...(env.DESTINATION_S3_STS_ENDPOINT ? { endpoint: env.DESTINATION_S3_STS_ENDPOINT } : {}),
+      }),
+      AssumeRoleCommand,
+    })));
   const externalId = env.AWS_ASSUME_ROLE_EXTERNAL_ID;
   // The SDK calls this again before the session expires (it memoizes by `expiration`).
   const assume = async () => {
-    const out = await sts.send(
+    const { client, AssumeRoleCommand } = await stsClient();
+    const out = await client.send(
       new AssumeRoleCommand({ RoleArn: c.roleArn, RoleSessionName: ROLE_SESSION_NAME, DurationSeconds: 3600, ...(externalId ? { ExternalId: externalId } : {}) }),
     );
     const k = out.Credentials;

@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { WorkerPool, type WorkerReply } from '../../src/format/worker-pool.js';
@@ -55,5 +60,25 @@ describe('WorkerPool', () => {
     await expect(p.request((w, id) => w.worker.postMessage({ id, exit: true }), to)).rejects.toThrow('exited (code 3)');
     // Its state (a row group being gathered) died with it: a later request must fail, not wait forever.
     await expect(p.request((w, id) => w.worker.postMessage({ id, n: 1 }), to)).rejects.toThrow('the worker stopped before this request');
+  });
+
+  it('lets the process exit with a prestarted worker that never got a request, as after a sync that fails at once', () => {
+    const poolModule = fileURLToPath(new URL('../../dist/format/worker-pool.js', import.meta.url));
+    const code = `
+      import { Worker } from 'node:worker_threads';
+      const { WorkerPool } = await import(${JSON.stringify(poolModule)});
+      const pool = new WorkerPool('idle', () => ({ worker: new Worker('require("node:worker_threads").parentPort.on("message", () => {})', { eval: true }), state: undefined }));
+      pool.prestart();
+      console.log('started');`;
+    // A file, not `node -e`: an evaluated script exits even with a referenced worker.
+    const dir = mkdtempSync(join(tmpdir(), 'worker-pool-'));
+    const script = join(dir, 'prestart.mjs');
+    writeFileSync(script, code);
+    // A worker left referenced keeps the process alive: the kill after 20 s then shows as a signal.
+    const run = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('started\n');
   });
 });

@@ -2,14 +2,10 @@
  * The block codecs of Avro object container files, by the names the Avro spec gives them.
  * Each compresses one block, on the encoding worker that encoded it (avro-encode-worker.ts).
  * Every implementation here is checked against an independent reader (fastavro) in the
- * integration tests.
+ * integration tests. A native or WebAssembly codec is loaded only when chosen.
  */
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
-import snappy from 'snappy';
-import { compress as zstdCompress } from '@bokuweb/zstd-wasm';
-import { zstdReady } from '../zstd.js';
-import xxhash from 'xxhash-wasm';
 import type { FormatConfig } from '../../config/connector-config.js';
 import { ConfigError } from '../../errors.js';
 
@@ -50,7 +46,8 @@ async function codecFor(config: AvroCodecConfig): Promise<Omit<AvroCodec, 'confi
       const lvl = level(config.compression_level, 0, 0, 9, 'Deflate');
       return { name: 'deflate', compress: (b) => deflateRawAsync(b, { level: lvl }) };
     }
-    case 'snappy':
+    case 'snappy': {
+      const snappy = (await import('snappy')).default;
       // The Avro spec: each block is snappy-compressed, followed by the 4-byte big-endian CRC32
       // of the uncompressed data. In line on the encoding worker: snappy is quick, and a hop to
       // the thread pool per block left the worker and the main thread waiting on each other
@@ -63,12 +60,14 @@ async function codecFor(config: AvroCodecConfig): Promise<Omit<AvroCodec, 'confi
           return Buffer.concat([snappy.compressSync(b), crc]);
         },
       };
+    }
     case 'zstandard': {
       const lvl = level(config.compression_level, 3, -5, 22, 'zstandard');
       const checksum = config.include_checksum === true;
+      const [{ compress }, { zstdReady }, xxhash] = await Promise.all([import('@bokuweb/zstd-wasm'), import('../zstd.js'), import('xxhash-wasm')]);
       await zstdReady();
-      const { h64Raw } = await xxhash();
-      return { name: 'zstandard', compress: (b) => zstdFrame(b, lvl, checksum, h64Raw) };
+      const { h64Raw } = await xxhash.default();
+      return { name: 'zstandard', compress: (b) => zstdFrame(b, Buffer.from(compress(b, lvl)), checksum, h64Raw) };
     }
     case 'xz': {
       const lvl = level(config.compression_level, 6, 0, 9, 'xz');
@@ -93,13 +92,13 @@ async function codecFor(config: AvroCodecConfig): Promise<Omit<AvroCodec, 'confi
 }
 
 /**
- * One zstd frame. The wasm build offers no checksum switch, so with include_checksum the frame is
- * finished as the zstd format specifies: the Content_Checksum_flag (bit 2 of the frame header
- * descriptor, the byte after the 4-byte magic) is set and the low 4 bytes of the XXH64 (seed 0) of
- * the uncompressed data are appended, little-endian. Setting the flag changes no header field's size.
+ * One zstd frame, `frame`, compressed from `block`. The wasm build offers no checksum switch, so
+ * with include_checksum the frame is finished as the zstd format specifies: the
+ * Content_Checksum_flag (bit 2 of the frame header descriptor, the byte after the 4-byte magic)
+ * is set and the low 4 bytes of the XXH64 (seed 0) of the uncompressed data are appended,
+ * little-endian. Setting the flag changes no header field's size.
  */
-function zstdFrame(block: Buffer, lvl: number, checksum: boolean, h64Raw: (b: Uint8Array) => bigint): Buffer {
-  const frame = Buffer.from(zstdCompress(block, lvl));
+function zstdFrame(block: Buffer, frame: Buffer, checksum: boolean, h64Raw: (b: Uint8Array) => bigint): Buffer {
   if (!checksum) return frame;
   frame[4] = frame[4]! | 0b100;
   const sum = Buffer.alloc(4);

@@ -42,6 +42,11 @@ const pool = new WorkerPool('Avro encoding', () => ({
 let nextSchema = 0;
 
 export const avroEncodeWorkers = {
+  /** Starts a worker before the first batch (see WorkerPool.prestart). */
+  prestart(): void {
+    pool.prestart();
+  },
+
   /** An id for a converted schema; each worker compiles it once, with its first batch of it. */
   schemaId(): number {
     return nextSchema++;

@@ -1,7 +1,4 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import snappy from 'snappy';
-import { compress as zstdCompress } from '@bokuweb/zstd-wasm';
-import { zstdReady } from '../zstd.js';
 import { ConfigError } from '../../errors.js';
 
 export type ParquetCodecName = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP' | 'BROTLI' | 'ZSTD';
@@ -11,21 +8,26 @@ type Compressor = (input: Uint8Array) => Uint8Array;
  * The page compressors for the configured codec. LZO and LZ4 are refused, never replaced:
  * no maintained JavaScript library writes LZO, and Parquet's LZ4 is the deprecated Hadoop-framed
  * codec that DuckDB and Arrow cannot read, so writing it would hand users unreadable files.
+ * A native or WebAssembly codec is loaded only when chosen.
  */
 export async function parquetCodec(name: string): Promise<{ codec: ParquetCodecName; compressors: Record<string, Compressor> }> {
   switch (name) {
     case 'UNCOMPRESSED':
       return { codec: 'UNCOMPRESSED', compressors: {} };
-    case 'SNAPPY':
+    case 'SNAPPY': {
+      const snappy = (await import('snappy')).default;
       return { codec: 'SNAPPY', compressors: { SNAPPY: (b) => snappy.compressSync(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) } };
+    }
     case 'GZIP':
       return { codec: 'GZIP', compressors: { GZIP: (b) => gzipSync(b) } };
     case 'BROTLI':
       // Quality 4: brotli's maximum (11) is two orders of magnitude slower for a few percent.
       return { codec: 'BROTLI', compressors: { BROTLI: (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }) } };
-    case 'ZSTD':
+    case 'ZSTD': {
+      const [{ compress }, { zstdReady }] = await Promise.all([import('@bokuweb/zstd-wasm'), import('../zstd.js')]);
       await zstdReady();
-      return { codec: 'ZSTD', compressors: { ZSTD: (b) => zstdCompress(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 3) } };
+      return { codec: 'ZSTD', compressors: { ZSTD: (b) => compress(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 3) } };
+    }
     case 'LZO':
     case 'LZ4':
       throw new ConfigError(

@@ -100,6 +100,11 @@ export class ParquetWorkerRowGroup {
 }
 
 export const parquetEncodeWorkers = {
+  /** Starts a worker before the first rows (see WorkerPool.prestart). */
+  prestart(): void {
+    pool.prestart();
+  },
+
   /** An id for a stream's layout; each worker compiles it once, with its first rows of it. */
   layoutId(): number {
     return nextLayout++;
