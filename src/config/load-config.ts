@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ConfigError, errorMessage } from '../errors.js';
 import { loadSpec } from './spec.js';
 import { registerSecret } from '../protocol/secrets.js';
@@ -15,11 +15,14 @@ import {
 } from './connector-config.js';
 import { validateTemplates } from '../naming/object-keys.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, discriminator: true, verbose: true });
-ajv.addKeyword('airbyte_secret');
-ajv.addKeyword('always_show');
-ajv.addKeyword('order');
-let validator: ReturnType<typeof ajv.compile> | undefined;
+import compiledValidator from './generated/config-validator.js';
+
+/**
+ * spec/spec.json's connectionSpecification, compiled by ajv at build time (npm run gen:types; a
+ * test fails when it is stale), with discriminators so that a bad field is reported against the
+ * format the user chose.
+ */
+const validator = compiledValidator as unknown as ValidateFunction;
 
 export async function readJsonFile(path: string, what: 'config' | 'catalog'): Promise<unknown> {
   let text: string;
@@ -42,7 +45,6 @@ export async function loadConfig(path: string): Promise<ConnectorConfig> {
 /** Validates a config against spec/spec.json and resolves Airbyte's defaults. */
 export function parseConfig(raw: unknown): ConnectorConfig {
   registerSecrets(raw);
-  validator ??= ajv.compile(withDiscriminators(structuredClone(loadSpec().connectionSpecification)));
   if (!validator(raw)) throw new ConfigError(describeSchemaErrors(raw, validator.errors ?? []));
   const config = raw as RawConfig;
   const resolved: ConnectorConfig = {
@@ -127,27 +129,6 @@ function resolveFormat(format: RawConfig['format']): FormatConfig {
     case 'Parquet':
       return { kind: 'parquet', options: { ...format } };
   }
-}
-
-/**
- * Marks every oneOf whose branches are told apart by one required single-value property
- * (format_type, compression_type, codec) as an ajv discriminator, so a bad field is reported
- * against the branch the user chose instead of against every branch. Only the compiled copy
- * changes; the published spec stays plain JSON Schema.
- */
-function withDiscriminators(node: unknown): Record<string, unknown> {
-  if (Array.isArray(node)) node.forEach(withDiscriminators);
-  else if (node && typeof node === 'object') {
-    const n = node as Record<string, unknown>;
-    if (Array.isArray(n.oneOf)) {
-      const tags = n.oneOf.map((b: { properties?: Record<string, { enum?: unknown[] }>; required?: string[] }) =>
-        Object.entries(b.properties ?? {}).find(([k, v]) => v.enum?.length === 1 && b.required?.includes(k))?.[0],
-      );
-      if (tags.every((t) => t !== undefined && t === tags[0])) n.discriminator = { propertyName: tags[0] };
-    }
-    Object.values(n).forEach(withDiscriminators);
-  }
-  return node as Record<string, unknown>;
 }
 
 /** Turns ajv's errors into one sentence a user can act on. */
