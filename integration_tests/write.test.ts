@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runConnector, ofType, traceError } from '../test/support/run-connector.js';
-import { catalogOf, record, streamState } from '../test/support/messages.js';
+import { catalogOf, record, streamState, UUID_V4 } from '../test/support/messages.js';
 import { head, listKeys, newBucket, openMultipartUploads, readBack, s3Env, workDir, writeConfig, writeJson, writeText } from './support/s3.js';
 import { FaultProxy } from './support/fault-proxy.js';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function users(n: number, from = 0): { data: Record<string, unknown>; emittedAt: number }[] {
   return Array.from({ length: n }, (_, k) => {

@@ -1,5 +1,8 @@
 import { jsonText } from '../../src/transform/json-text.js';
 
+/** A random UUID, version 4, as the connector writes `_airbyte_ab_id`. */
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 /** Builders for Airbyte input messages, as a source would emit them (BigInt values as JSON integers). */
 export function record(stream: string, data: Record<string, unknown>, opts: { namespace?: string; emittedAt?: number } = {}): string {
   return jsonText({

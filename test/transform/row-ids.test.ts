@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newRowIds, nextRowId, randomUuids, UUID_LENGTH } from '../../src/transform/row-ids.js';
+import { UUID_V4 } from '../support/messages.js';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('row ids made on an encoding worker', () => {
   it('are random UUIDs v4, none repeated', () => {

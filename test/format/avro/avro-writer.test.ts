@@ -7,6 +7,7 @@ import { AvroWriterFactory, avroTypeOf } from '../../../src/format/avro/avro-wri
 import { parseMessage } from '../../../src/protocol/parse-message.js';
 import type { Chunk } from '../../../src/format/format-writer.js';
 import type { OutputRow } from '../../../src/transform/output-row.js';
+import { UUID_V4 } from '../../support/messages.js';
 
 const schema = {
   type: 'object',
@@ -43,7 +44,6 @@ async function roundTrip(factory: AvroWriterFactory, rows: OutputRow[]): Promise
   return { records };
 }
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('Avro writer (encoding on worker threads)', () => {
   it('keeps every record, in order, across many blocks encoded in parallel', async () => {

@@ -6,6 +6,7 @@ import { zstdReady } from '../../../src/format/zstd.js';
 import { ParquetWriterFactory, type ParquetOptions } from '../../../src/format/parquet/parquet-writer.js';
 import { RowGroupPool } from '../../../src/format/parquet/row-group-pool.js';
 import type { FormatWriter } from '../../../src/format/format-writer.js';
+import { UUID_V4 } from '../../support/messages.js';
 
 const schema = {
   type: 'object',
@@ -55,7 +56,6 @@ async function readBack(file: Buffer): Promise<Record<string, unknown>[]> {
   return parquetReadObjects({ file: arrayBuffer(file), compressors: { ZSTD: (input) => zstdDecompress(input) } });
 }
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('Parquet writer', () => {
   it('keeps the rows of a batch sent to the worker just before the file finishes', async () => {
