@@ -61,7 +61,7 @@ export async function runWrite(options: WriteOptions): Promise<void> {
   const config = await loadConfig(options.configPath);
   const catalog = await loadCatalog(options.catalogPath);
   const format = await outputFormat(config, tuning.parquetMemoryBytes);
-  if (config.format.kind === 'parquet' || config.format.kind === 'avro') limitHeapGrowth(env);
+  if (config.format.kind === 'parquet') limitHeapGrowth(env);
   const store = await createObjectStore(config);
   try {
     await new WriteSession(config, catalog, store, options.out, tuning, env, format, options.signal).run(options.input);
