@@ -20,8 +20,8 @@ export async function compressorFor(compression: TextCompression): Promise<Compr
   switch (compression.kind) {
     case 'gzip':
       // Level 6 (zlib's default) is what the gzip tool and Airbyte use. Blocks compress in
-      // parallel on libuv's thread pool (see ParallelGzip): one zlib stream measured 4.9 s for
-      // 200 MB of JSONL with each core waiting on the other, the parallel one 3.x s.
+      // parallel on a deflate worker thread (see ParallelGzip): one zlib stream measured 4.9 s
+      // for 200 MB of JSONL with each core waiting on the other, the parallel one 3.x s.
       deflateWorkers.prestart();
       return { extension: '.gz', create: () => new ParallelGzip(GZIP_LEVEL, COMPRESSOR_BUFFER_BYTES) };
     case 'zstd': {

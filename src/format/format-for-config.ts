@@ -17,7 +17,7 @@ const KB = 1024;
 const MB = 1024 * 1024;
 
 /**
- * Resolves the configured format once per sync: codecs are loaded and checked before any write.
+ * Resolves the configured format once per sync: codecs are checked before any write.
  * `parquetMemoryBytes` bounds the rows all Parquet files buffer together (see RowGroupPool).
  *
  * Only the configured format's modules are loaded (dynamic imports), and its encoding worker is
@@ -45,12 +45,13 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
       };
     }
     case 'avro': {
-      const [{ avroCodec }, { AvroWriterFactory }, { avroEncodeWorkers }] = await Promise.all([
+      const [{ avroCodecChoice }, { AvroWriterFactory }, { avroEncodeWorkers }] = await Promise.all([
         import('./avro/avro-codecs.js'),
         import('./avro/avro-writer.js'),
         import('./avro/avro-encode-workers.js'),
       ]);
-      const codec = await avroCodec(format.codec);
+      // Checked here; the encoding workers load the codec itself.
+      const codec = avroCodecChoice(format.codec);
       avroEncodeWorkers.prestart();
       return {
         writerFor: (s) => new AvroWriterFactory(s.jsonSchema, s.descriptor.name, s.descriptor.namespace, codec),
@@ -60,14 +61,14 @@ export async function outputFormat(config: ConnectorConfig, parquetMemoryBytes =
     }
     case 'parquet': {
       const o = format.options;
-      const [{ parquetCodec }, { ParquetWriterFactory }, { RowGroupPool }, { parquetEncodeWorkers }] = await Promise.all([
+      const [{ parquetCodecName }, { ParquetWriterFactory }, { RowGroupPool }, { parquetEncodeWorkers }] = await Promise.all([
         import('./parquet/parquet-codecs.js'),
         import('./parquet/parquet-writer.js'),
         import('./parquet/row-group-pool.js'),
         import('./parquet/parquet-encode-workers.js'),
       ]);
-      // Checked here, loaded again by the encoding workers (a codec's functions cannot be sent).
-      const { codec } = await parquetCodec(String(o.compression_codec ?? 'UNCOMPRESSED'));
+      // Checked here; the encoding workers load the codec itself (a codec's functions cannot be sent).
+      const codec = parquetCodecName(String(o.compression_codec ?? 'UNCOMPRESSED'));
       const size = (field: string, fallback: number, unit: number) => {
         const v = o[field] ?? fallback;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {

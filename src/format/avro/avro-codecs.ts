@@ -9,11 +9,15 @@ import { crc32, deflateRaw } from 'node:zlib';
 import type { FormatConfig } from '../../config/connector-config.js';
 import { ConfigError } from '../../errors.js';
 
-export interface AvroCodec {
+/** A configured codec as the main thread needs it: its name for the file header, its configuration for the workers. */
+export interface AvroCodecChoice {
   /** The value of the file's avro.codec metadata. */
   readonly name: 'null' | 'deflate' | 'bzip2' | 'xz' | 'zstandard' | 'snappy';
-  /** The configuration it came from: the encoding workers make their own from it (functions cannot be sent). */
+  /** The configuration it came from: the encoding workers make their own codec from it (functions cannot be sent). */
   readonly config: AvroCodecConfig;
+}
+
+export interface AvroCodec extends AvroCodecChoice {
   compress(block: Buffer): Buffer | Promise<Buffer>;
 }
 
@@ -29,51 +33,73 @@ function level(value: unknown, fallback: number, min: number, max: number, codec
   return n;
 }
 
-/** Resolves the configured codec; async because the wasm codecs load once, before any write. */
-export async function avroCodec(config: AvroCodecConfig): Promise<AvroCodec> {
-  return { ...(await codecFor(config)), config };
-}
-
-async function codecFor(config: AvroCodecConfig): Promise<Omit<AvroCodec, 'config'>> {
+/**
+ * The codec a configuration names, with its level, checked: a bad name or level is a config
+ * error here, before any write. Nothing is loaded, so the main thread, which only writes the
+ * header, does not load codecs that only the encoding workers run.
+ */
+function choose(config: AvroCodecConfig): { name: AvroCodecChoice['name']; level: number } {
   switch (config.codec) {
     case 'no compression':
-      return { name: 'null', compress: (b) => b };
-    case 'Deflate': {
+      return { name: 'null', level: 0 };
+    case 'Deflate':
+      return { name: 'deflate', level: level(config.compression_level, 0, 0, 9, 'Deflate') };
+    case 'snappy':
+      return { name: 'snappy', level: 0 };
+    case 'zstandard':
+      return { name: 'zstandard', level: level(config.compression_level, 3, -5, 22, 'zstandard') };
+    case 'xz':
+      return { name: 'xz', level: level(config.compression_level, 6, 0, 9, 'xz') };
+    case 'bzip2':
+      return { name: 'bzip2', level: 9 }; // the block size: 900 KB, bzip2's default and most compact
+    default:
+      throw new ConfigError(`Unknown Avro codec ${JSON.stringify(config.codec)}. Use one of: no compression, Deflate, bzip2, xz, zstandard, snappy.`);
+  }
+}
+
+/** The configured codec, checked but not loaded: for the main thread. */
+export function avroCodecChoice(config: AvroCodecConfig): AvroCodecChoice {
+  return { name: choose(config).name, config };
+}
+
+/** The configured codec, loaded; async because the wasm codecs load once, before any write. */
+export async function avroCodec(config: AvroCodecConfig): Promise<AvroCodec> {
+  const { name, level: lvl } = choose(config);
+  return { name, config, compress: await compressorOf(name, lvl, config.include_checksum === true) };
+}
+
+async function compressorOf(name: AvroCodecChoice['name'], lvl: number, checksum: boolean): Promise<AvroCodec['compress']> {
+  switch (name) {
+    case 'null':
+      return (b) => b;
+    case 'deflate':
       // Avro's deflate is raw RFC 1951 data, without zlib's header and checksum.
       // On libuv's thread pool: at level 6 deflate costs about what encoding does, and the worker
       // encodes the next block meanwhile (in line on the worker: 9.2-9.5 s against 8.5-8.9 s per
       // 200 MB).
-      const lvl = level(config.compression_level, 0, 0, 9, 'Deflate');
-      return { name: 'deflate', compress: (b) => deflateRawAsync(b, { level: lvl }) };
-    }
+      return (b) => deflateRawAsync(b, { level: lvl });
     case 'snappy': {
       const snappy = (await import('snappy')).default;
       // The Avro spec: each block is snappy-compressed, followed by the 4-byte big-endian CRC32
       // of the uncompressed data. In line on the encoding worker: snappy is quick, and a hop to
       // the thread pool per block left the worker and the main thread waiting on each other
       // (5.9-6.1 s against 5.2-5.5 s per 200 MB).
-      return {
-        name: 'snappy',
-        compress: (b) => {
-          const crc = Buffer.alloc(4);
-          crc.writeUInt32BE(crc32(b) >>> 0);
-          return Buffer.concat([snappy.compressSync(b), crc]);
-        },
+      return (b) => {
+        const crc = Buffer.alloc(4);
+        crc.writeUInt32BE(crc32(b) >>> 0);
+        return Buffer.concat([snappy.compressSync(b), crc]);
       };
     }
     case 'zstandard': {
-      const lvl = level(config.compression_level, 3, -5, 22, 'zstandard');
-      const checksum = config.include_checksum === true;
       const [{ compress }, { zstdReady }, xxhash] = await Promise.all([import('@bokuweb/zstd-wasm'), import('../zstd.js'), import('xxhash-wasm')]);
       await zstdReady();
       const { h64Raw } = await xxhash.default();
-      return { name: 'zstandard', compress: (b) => zstdFrame(b, Buffer.from(compress(b, lvl)), checksum, h64Raw) };
+      return (b) => zstdFrame(b, Buffer.from(compress(b, lvl)), checksum, h64Raw);
     }
     case 'xz': {
-      const lvl = level(config.compression_level, 6, 0, 9, 'xz');
-      // Loaded only when chosen: a native addon (prebuilt binaries ship in the package).
+      // A native addon (prebuilt binaries ship in the package).
       const lzma = (await import('lzma-native')).default;
-      return { name: 'xz', compress: (b) => lzma.compress(b, { preset: lvl }) };
+      return (b) => lzma.compress(b, { preset: lvl });
     }
     case 'bzip2': {
       // libbzip2 1.0.8 compiled to WebAssembly (bzip2 licence).
@@ -84,10 +110,8 @@ async function codecFor(config: AvroCodecConfig): Promise<Omit<AvroCodec, 'confi
       const bz = new BZip2();
       await bz.init();
       // Worst case bzip2 output: 1% larger than the input plus 600 bytes.
-      return { name: 'bzip2', compress: (b) => Buffer.from(bz.compress(b, 9, Math.ceil(b.length * 1.01) + 600)) };
+      return (b) => Buffer.from(bz.compress(b, lvl, Math.ceil(b.length * 1.01) + 600));
     }
-    default:
-      throw new ConfigError(`Unknown Avro codec ${JSON.stringify(config.codec)}. Use one of: no compression, Deflate, bzip2, xz, zstandard, snappy.`);
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import avro from 'avsc';
 import type { OutputRow } from '../../transform/output-row.js';
 import type { Chunk, FormatWriter, FormatWriterFactory } from '../format-writer.js';
-import type { AvroCodec } from './avro-codecs.js';
+import type { AvroCodecChoice } from './avro-codecs.js';
 import { jsonSchemaToAvro, type AvroRecordSchema } from './json-schema-to-avro.js';
 import { avroEncodeWorkers, type EncodeBatch, type EncodeResult } from './avro-encode-workers.js';
 import { RecordBatcher } from '../record-batch.js';
@@ -82,7 +82,7 @@ export class AvroWriterFactory implements FormatWriterFactory {
   private readonly schemaId = avroEncodeWorkers.schemaId();
   private readonly schemaJson: Buffer;
 
-  constructor(jsonSchema: unknown, streamName: string, namespace: string | null | undefined, private readonly codec: AvroCodec) {
+  constructor(jsonSchema: unknown, streamName: string, namespace: string | null | undefined, private readonly codec: AvroCodecChoice) {
     this.schema = jsonSchemaToAvro(jsonSchema, streamName, namespace);
     this.schemaJson = Buffer.from(JSON.stringify(this.schema));
   }

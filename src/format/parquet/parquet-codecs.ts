@@ -11,23 +11,39 @@ type Compressor = (input: Uint8Array) => Uint8Array;
  * A native or WebAssembly codec is loaded only when chosen.
  */
 export async function parquetCodec(name: string): Promise<{ codec: ParquetCodecName; compressors: Record<string, Compressor> }> {
-  switch (name) {
+  const codec = parquetCodecName(name);
+  switch (codec) {
     case 'UNCOMPRESSED':
-      return { codec: 'UNCOMPRESSED', compressors: {} };
+      return { codec, compressors: {} };
     case 'SNAPPY': {
       const snappy = (await import('snappy')).default;
-      return { codec: 'SNAPPY', compressors: { SNAPPY: (b) => snappy.compressSync(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) } };
+      return { codec, compressors: { SNAPPY: (b) => snappy.compressSync(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) } };
     }
     case 'GZIP':
-      return { codec: 'GZIP', compressors: { GZIP: (b) => gzipSync(b) } };
+      return { codec, compressors: { GZIP: (b) => gzipSync(b) } };
     case 'BROTLI':
       // Quality 4: brotli's maximum (11) is two orders of magnitude slower for a few percent.
-      return { codec: 'BROTLI', compressors: { BROTLI: (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }) } };
+      return { codec, compressors: { BROTLI: (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }) } };
     case 'ZSTD': {
       const [{ compress }, { zstdReady }] = await Promise.all([import('@bokuweb/zstd-wasm'), import('../zstd.js')]);
       await zstdReady();
-      return { codec: 'ZSTD', compressors: { ZSTD: (b) => compress(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 3) } };
+      return { codec, compressors: { ZSTD: (b) => compress(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 3) } };
     }
+  }
+}
+
+/**
+ * The configured codec's name, checked, without loading it: the main thread only names the codec
+ * in the footer, and the encoding workers load their own.
+ */
+export function parquetCodecName(name: string): ParquetCodecName {
+  switch (name) {
+    case 'UNCOMPRESSED':
+    case 'SNAPPY':
+    case 'GZIP':
+    case 'BROTLI':
+    case 'ZSTD':
+      return name;
     case 'LZO':
     case 'LZ4':
       throw new ConfigError(
