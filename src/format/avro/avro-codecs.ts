@@ -79,7 +79,7 @@ async function compressorOf(name: AvroCodecChoice['name'], lvl: number, checksum
       // 200 MB).
       return (b) => deflateRawAsync(b, { level: lvl });
     case 'snappy': {
-      const snappy = (await import('snappy')).default;
+      const compress = await (await import('../snappy.js')).snappyCompressor();
       // The Avro spec: each block is snappy-compressed, followed by the 4-byte big-endian CRC32
       // of the uncompressed data. In line on the encoding worker: snappy is quick, and a hop to
       // the thread pool per block left the worker and the main thread waiting on each other
@@ -87,7 +87,7 @@ async function compressorOf(name: AvroCodecChoice['name'], lvl: number, checksum
       return (b) => {
         const crc = Buffer.alloc(4);
         crc.writeUInt32BE(crc32(b) >>> 0);
-        return Buffer.concat([snappy.compressSync(b), crc]);
+        return Buffer.concat([compress(b), crc]);
       };
     }
     case 'zstandard': {

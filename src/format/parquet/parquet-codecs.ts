@@ -16,8 +16,8 @@ export async function parquetCodec(name: string): Promise<{ codec: ParquetCodecN
     case 'UNCOMPRESSED':
       return { codec, compressors: {} };
     case 'SNAPPY': {
-      const snappy = (await import('snappy')).default;
-      return { codec, compressors: { SNAPPY: (b) => snappy.compressSync(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) } };
+      const { snappyCompressor } = await import('../snappy.js');
+      return { codec, compressors: { SNAPPY: await snappyCompressor() } };
     }
     case 'GZIP':
       return { codec, compressors: { GZIP: (b) => gzipSync(b) } };
