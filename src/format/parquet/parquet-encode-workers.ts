@@ -63,7 +63,9 @@ type Layout = Omit<ParquetLayoutMessage, 'kind' | 'id'>;
 const pool = new WorkerPool('Parquet encoding', () => ({
   // A young generation of 12 MB instead of V8's default: the row groups' values outlive it anyway,
   // and the smaller nursery kept 200 MB of the benchmark's records at 257-266 MB of RSS against
-  // 275-292 MB, for 3-7% more time (12.9-13.2 s against 12.1-12.7 s).
+  // 275-292 MB, for 3-7% more time (12.9-13.2 s against 12.1-12.7 s). Measured again once
+  // snappy's pages were freed (format/snappy.ts): 24 or 32 MB is 5-10% faster, but peaks came
+  // within a few MB of 300 MB (Parquet uncompressed at 200 MB, snappy at 1 GB), so 12 MB stays.
   worker: new Worker(workerScript(), { name: 'parquet-encode', resourceLimits: { maxYoungGenerationSizeMb: 12 } }),
   /** The layout ids this worker has compiled. */
   state: new Set<number>(),
