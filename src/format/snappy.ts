@@ -6,8 +6,9 @@
  * callback it queues on the owning thread's event loop once the buffer is collected. An encoding
  * worker runs its queued batches back to back without returning to its event loop, so every
  * compressed page or block of a busy spell stayed allocated: 200 MB of the benchmark's records
- * as Parquet peaked at 265-295 MB of RSS into the local store, and at 210-230 MB with the copy
- * (no slower: 9.3-9.9 s either way). Avro's smaller blocks gained less (218-253 -> 227-233 MB).
+ * as Parquet peaked at 288-303 MB of RSS into the local store, and at 213-240 MB with the copy
+ * (no slower: 8.9-9.4 s against 9.4-9.8 s). Avro's smaller blocks gained less (236-280 -> 227-237
+ * MB). test/format/snappy.test.ts checks that the output is V8's.
  */
 export async function snappyCompressor(): Promise<(input: Uint8Array) => Buffer> {
   const snappy = (await import('snappy')).default;
